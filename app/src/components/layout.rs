@@ -1,0 +1,39 @@
+//! The frame around every page: header, theme and main content.
+
+use leptos::prelude::*;
+
+use crate::components::theme_toggle::ThemeToggle;
+use crate::theme::Theme;
+
+/// The common page frame. Once the browser has hydrated it, the root carries
+/// `data-hydrated` (effects run only in the browser), which end2end tests wait for.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let theme = RwSignal::new(Theme::current());
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    let root_class = move || {
+        let mode = match theme.get() {
+            Theme::Dark => "dark",
+            Theme::Light => "",
+        };
+        format!(
+            "{mode} min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100"
+        )
+    };
+
+    view! {
+        <div id="orgdesk" class=root_class data-hydrated=move || hydrated.get().then_some("true")>
+            <header class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+                <div class="mx-auto flex max-w-6xl items-center justify-between px-4 py-3 md:px-8">
+                    <a href="/" class="text-lg font-semibold tracking-tight hover:text-indigo-600 dark:hover:text-indigo-400">
+                        "Orgdesk"
+                    </a>
+                    <ThemeToggle theme />
+                </div>
+            </header>
+            <main id="main" class="mx-auto max-w-6xl px-4 py-8 md:px-8">{children()}</main>
+        </div>
+    }
+}

@@ -1,0 +1,4 @@
+//! Components shared by the pages.
+
+pub mod layout;
+pub mod theme_toggle;

@@ -1,0 +1,130 @@
+//! How the layers combine, and what a person sees when a setting is wrong.
+//! Each test runs in figment's `Jail`: its own working directory and environment.
+// `Jail` closures return `figment::Error`, which is large; that is figment's API.
+#![allow(clippy::result_large_err)]
+
+use figment::{Jail, providers::Env};
+
+use crate::{ConfigError, LogFormat, load_from};
+
+fn load_in(_jail: &Jail) -> Result<crate::Loaded, ConfigError> {
+    load_from(None, Env::prefixed("ORGDESK_"))
+}
+
+#[test]
+fn defaults_run_the_embedded_setup_on_two_local_ports() {
+    Jail::expect_with(|jail| {
+        let loaded = load_in(jail).expect("defaults load");
+        let c = loaded.config;
+        assert_eq!(c.console.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.provider.addr.to_string(), "127.0.0.1:3100");
+        assert!(c.provider.enabled);
+        assert_eq!(
+            c.console_database_url().expose(),
+            "sqlite://data/orgdesk.db"
+        );
+        assert_eq!(
+            c.provider_database_url().expose(),
+            "sqlite://data/provider.db"
+        );
+        assert_eq!(c.log.format, LogFormat::Human);
+        assert!(loaded.unknown_keys.is_empty());
+        Ok(())
+    });
+}
+
+#[test]
+fn environment_overrides_file_which_overrides_defaults() {
+    Jail::expect_with(|jail| {
+        jail.create_file(
+            "orgdesk.toml",
+            r#"
+            data_dir = "/var/lib/orgdesk"
+            [console]
+            addr = "0.0.0.0:8080"
+            [log]
+            format = "json"
+            "#,
+        )?;
+        jail.set_env("ORGDESK_CONSOLE__ADDR", "127.0.0.1:9090");
+        jail.set_env("ORGDESK_PROVIDER__ENABLED", "false");
+        let c = load_in(jail).expect("loads").config;
+        assert_eq!(
+            c.console.addr.to_string(),
+            "127.0.0.1:9090",
+            "env wins over file"
+        );
+        assert_eq!(c.log.format, LogFormat::Json, "file wins over defaults");
+        assert!(!c.provider.enabled, "a boolean from the environment");
+        assert_eq!(
+            c.console_database_url().expose(),
+            "sqlite:///var/lib/orgdesk/orgdesk.db",
+            "the default database follows data_dir"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn unknown_keys_from_file_and_environment_are_reported_not_fatal() {
+    Jail::expect_with(|jail| {
+        jail.create_file("orgdesk.toml", "[console]\nadress = \"x\"\n")?;
+        jail.set_env("ORGDESK_PROVIDR__ADDR", "127.0.0.1:1");
+        jail.set_env("ORGDESK_CONFIG", "orgdesk.toml");
+        jail.set_env("ORGDESK_TEST_DATABASE", "postgres");
+        let mut unknown = load_in(jail).expect("still loads").unknown_keys;
+        unknown.sort();
+        assert_eq!(unknown, ["console.adress", "providr"]);
+        Ok(())
+    });
+}
+
+#[test]
+fn a_malformed_value_names_the_setting_and_the_variable_to_fix() {
+    Jail::expect_with(|jail| {
+        jail.set_env("ORGDESK_CONSOLE__ADDR", "localhost-3000");
+        let err = load_in(jail).expect_err("bad address").to_string();
+        assert!(err.contains("console.addr"), "{err}");
+        assert!(err.contains("ORGDESK_CONSOLE__ADDR"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn an_unknown_log_format_is_refused() {
+    Jail::expect_with(|jail| {
+        jail.set_env("ORGDESK_LOG__FORMAT", "xml");
+        let err = load_in(jail).expect_err("bad format").to_string();
+        assert!(err.contains("log.format"), "{err}");
+        assert!(err.contains("human") && err.contains("json"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_named_file_that_does_not_exist_stops_start_up() {
+    Jail::expect_with(|_jail| {
+        let err = load_from(Some("nope.toml".as_ref()), Env::prefixed("ORGDESK_"))
+            .expect_err("missing file");
+        assert!(matches!(err, ConfigError::FileMissing { .. }));
+        assert!(err.to_string().contains("nope.toml"));
+        Ok(())
+    });
+}
+
+#[test]
+fn secrets_never_show_in_debug_output() {
+    Jail::expect_with(|jail| {
+        jail.set_env(
+            "ORGDESK_DATABASE_URL",
+            "postgres://orgdesk:s3cret-pw@db.internal/orgdesk",
+        );
+        jail.set_env("ORGDESK_PROVIDER__DATABASE_URL", "12345");
+        let c = load_in(jail).expect("loads").config;
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("s3cret-pw"), "{printed}");
+        assert!(!printed.contains("12345"), "{printed}");
+        assert_eq!(c.provider_database_url().expose(), "12345");
+        Ok(())
+    });
+}

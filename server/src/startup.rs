@@ -1,0 +1,198 @@
+//! Start-up: open and migrate the databases, bind both origins, serve until told
+//! to stop, then drain requests in flight and close the databases.
+
+use std::net::SocketAddr;
+
+use leptos::config::LeptosOptions;
+use orgdesk_config::Config;
+use orgdesk_db::{Database, DbError};
+use orgdesk_provider::{Issuer, ProviderState};
+use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
+use url::Url;
+
+use crate::{AppState, app, telemetry};
+
+/// Why Orgdesk could not start or stopped with an error. Each message says
+/// what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{which} database: {source} (set {setting})")]
+    Database {
+        which: &'static str,
+        setting: &'static str,
+        #[source]
+        source: DbError,
+    },
+    #[error(
+        "cannot listen on {addr} for the {which}: {source} (set {setting} to a free address, or port 0 for any)"
+    )]
+    Bind {
+        which: &'static str,
+        addr: SocketAddr,
+        setting: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the {which} server failed: {source}")]
+    Serve {
+        which: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A started Orgdesk: where it answers, and the handle to stop it.
+pub struct Running {
+    /// The console, as browsers reach it.
+    pub console_url: Url,
+    /// The built-in provider's issuer, when it runs in this process.
+    pub provider_issuer: Option<Issuer>,
+    shutdown: watch::Sender<bool>,
+    servers: Vec<(&'static str, JoinHandle<std::io::Result<()>>)>,
+    databases: Vec<Database>,
+}
+
+/// Opens the databases, binds the console (and the built-in provider unless it
+/// is disabled) and starts serving. Returns once both accept connections.
+pub async fn start(config: &Config) -> Result<Running, StartupError> {
+    let (shutdown, stop_signal) = watch::channel(false);
+    let mut servers = Vec::new();
+    let mut databases = Vec::new();
+
+    let provider_issuer = if config.provider.enabled {
+        let db = orgdesk_db::Database::open(
+            config.provider_database_url().expose(),
+            &orgdesk_provider::migrations(),
+        )
+        .await
+        .map_err(|source| StartupError::Database {
+            which: "the built-in provider's",
+            setting: "ORGDESK_PROVIDER__DATABASE_URL",
+            source,
+        })?;
+        let listener = bind(
+            config.provider.addr,
+            "built-in provider",
+            "ORGDESK_PROVIDER__ADDR",
+        )
+        .await?;
+        let public_url = public_url(&config.provider.public_url, &listener);
+        let issuer = Issuer::from_public_url(&public_url);
+        let router = orgdesk_provider::router(ProviderState::new(issuer.clone(), db.clone()))
+            .layer(axum::middleware::from_fn(telemetry::request_id));
+        servers.push((
+            "built-in provider",
+            serve(listener, router, stop_signal.clone()),
+        ));
+        databases.push(db);
+        tracing::info!(issuer = issuer.as_str(), "built-in provider listening");
+        Some(issuer)
+    } else {
+        None
+    };
+
+    let db = orgdesk_storage::open(config.console_database_url().expose())
+        .await
+        .map_err(|source| StartupError::Database {
+            which: "the console's",
+            setting: "ORGDESK_DATABASE_URL",
+            source,
+        })?;
+    let listener = bind(config.console.addr, "console", "ORGDESK_CONSOLE__ADDR").await?;
+    let bound = listener.local_addr().expect("bound socket has an address");
+    let console_url = public_url(&config.console.public_url, &listener);
+    warn_if_site_missing(&config.console.site_root);
+    let leptos_options = LeptosOptions::builder()
+        .output_name("orgdesk")
+        .site_root(config.console.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(bound)
+        .build();
+    let router = app(AppState {
+        leptos_options,
+        db: db.clone(),
+    });
+    servers.push(("console", serve(listener, router, stop_signal)));
+    databases.push(db);
+    tracing::info!(url = console_url.as_str(), "console listening");
+
+    Ok(Running {
+        console_url,
+        provider_issuer,
+        shutdown,
+        servers,
+        databases,
+    })
+}
+
+impl Running {
+    /// Stops accepting connections, lets requests in flight finish, and closes
+    /// the databases.
+    pub async fn stop(self) -> Result<(), StartupError> {
+        let _ = self.shutdown.send(true);
+        let mut result = Ok(());
+        for (which, server) in self.servers {
+            match server.await {
+                Ok(Ok(())) => {}
+                Ok(Err(source)) => result = Err(StartupError::Serve { which, source }),
+                Err(join) => {
+                    result = Err(StartupError::Serve {
+                        which,
+                        source: std::io::Error::other(join),
+                    })
+                }
+            }
+        }
+        for db in self.databases {
+            db.close().await;
+        }
+        result
+    }
+}
+
+async fn bind(
+    addr: SocketAddr,
+    which: &'static str,
+    setting: &'static str,
+) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartupError::Bind {
+            which,
+            addr,
+            setting,
+            source,
+        })
+}
+
+fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<std::io::Result<()>> {
+    tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|stop| *stop).await;
+            })
+            .await
+    })
+}
+
+/// The configured public URL, or `http://` and the address actually bound.
+fn public_url(configured: &Option<Url>, listener: &TcpListener) -> Url {
+    configured.clone().unwrap_or_else(|| {
+        let addr = listener.local_addr().expect("bound socket has an address");
+        Url::parse(&format!("http://{addr}")).expect("socket address makes a URL")
+    })
+}
+
+fn warn_if_site_missing(site_root: &std::path::Path) {
+    let bundle = site_root.join("pkg").join("orgdesk.js");
+    if !bundle.is_file() {
+        tracing::warn!(
+            site_root = %site_root.display(),
+            "the site is not built: pages render but will not hydrate; `cargo xtask run` builds it"
+        );
+    }
+}
