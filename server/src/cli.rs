@@ -64,6 +64,9 @@ fn load_config(file: Option<&std::path::Path>) -> Result<Config, String> {
 
 async fn serve(config: Config) -> Result<(), String> {
     let running = start(&config).await.map_err(|e| e.to_string())?;
+    // Listen for signals before saying we are up: a SIGTERM sent right after
+    // the announcement must still stop us gracefully.
+    let stop = StopSignal::install().map_err(|e| format!("cannot listen for signals: {e}"))?;
     // On stdout, for people and for the test harnesses that start Orgdesk.
     println!("Orgdesk is running.");
     println!("  Console:             {}", running.console_url);
@@ -74,23 +77,40 @@ async fn serve(config: Config) -> Result<(), String> {
         );
     }
     println!("Stop with Ctrl-C.");
-    shutdown_signal().await;
+    stop.received().await;
     tracing::info!("shutting down: finishing requests in flight");
     running.stop().await.map_err(|e| e.to_string())
 }
 
-/// Resolves on SIGTERM or Ctrl-C.
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// SIGTERM or Ctrl-C (SIGINT), with the handlers installed at creation.
+struct StopSignal {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("SIGTERM handler");
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(Self {})
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+
+    async fn received(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
