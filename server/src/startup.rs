@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use leptos::config::LeptosOptions;
 use orgdesk_config::Config;
 use orgdesk_db::{Database, DbError};
-use orgdesk_provider::{Issuer, ProviderState};
+use orgdesk_provider::{Issuer, ProviderOptions, ProviderState, RateLimit};
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 use url::Url;
 
@@ -78,8 +78,22 @@ pub async fn start(config: &Config) -> Result<Running, StartupError> {
         .await?;
         let public_url = public_url(&config.provider.public_url, &listener);
         let issuer = Issuer::from_public_url(&public_url);
-        let router = orgdesk_provider::router(ProviderState::new(issuer.clone(), db.clone()))
-            .layer(axum::middleware::from_fn(telemetry::request_id));
+        let options = ProviderOptions {
+            rate_limit: config.provider.rate_limit.map(|l| RateLimit {
+                burst: l.burst,
+                per_second: l.per_second,
+            }),
+            ..ProviderOptions::default()
+        };
+        let state = ProviderState::open(issuer.clone(), db.clone(), options)
+            .await
+            .map_err(|source| StartupError::Database {
+                which: "the built-in provider's",
+                setting: "ORGDESK_PROVIDER__DATABASE_URL",
+                source: source.into(),
+            })?;
+        let router =
+            orgdesk_provider::router(state).layer(axum::middleware::from_fn(telemetry::request_id));
         servers.push((
             "built-in provider",
             serve(listener, router, stop_signal.clone()),

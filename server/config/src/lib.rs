@@ -126,6 +126,15 @@ pub struct ProviderConfig {
     pub public_url: Option<Url>,
     /// The provider's own database. Default: `provider.db` in `data_dir`.
     pub database_url: Option<Secret>,
+    /// A Management API rate limit that answers 429 as Auth0 does. Off by default.
+    pub rate_limit: Option<RateLimitConfig>,
+}
+
+/// A token bucket: `burst` requests at once, refilled at `per_second`.
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct RateLimitConfig {
+    pub burst: u32,
+    pub per_second: f64,
 }
 
 impl Default for ProviderConfig {
@@ -135,6 +144,7 @@ impl Default for ProviderConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 3100)),
             public_url: None,
             database_url: None,
+            rate_limit: None,
         }
     }
 }

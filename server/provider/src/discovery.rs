@@ -31,3 +31,8 @@ pub(crate) async fn openid_configuration(State(state): State<ProviderState>) -> 
         "request_uri_parameter_supported": false,
     }))
 }
+
+/// `/.well-known/jwks.json`: the active key and the one before it. Public.
+pub(crate) async fn jwks(State(state): State<ProviderState>) -> Json<Value> {
+    Json(state.keys.jwks())
+}

@@ -3,11 +3,29 @@
 //! Management API v2 for identity data. It has its own router and its own
 //! database, and knows nothing of the console.
 
+pub mod clients;
 mod discovery;
+mod error;
+mod ids;
+pub mod keys;
+pub mod management;
+mod oauth;
+mod store;
 
-use axum::{Router, extract::State, http::StatusCode, routing::get};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::{
+    Router,
+    extract::State,
+    http::StatusCode,
+    routing::{get, post},
+};
 use orgdesk_db::{Database, Migrations};
 use url::Url;
+
+pub use clients::ClientSpec;
+pub use management::RateLimit;
 
 /// The provider's schema, per engine.
 pub fn migrations() -> Migrations {
@@ -17,20 +35,74 @@ pub fn migrations() -> Migrations {
     }
 }
 
-/// What the provider's handlers share.
+/// Seconds since the UNIX epoch.
+pub(crate) fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs() as i64
+}
+
+/// How the provider behaves where Auth0 lets a tenant choose.
 #[derive(Clone, Debug)]
+pub struct ProviderOptions {
+    /// Lifetime of Management API access tokens (Auth0's default: a day).
+    pub management_token_ttl_secs: i64,
+    /// The Management API's rate limit; `None` (the default) never refuses.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Default for ProviderOptions {
+    fn default() -> Self {
+        Self {
+            management_token_ttl_secs: 86_400,
+            rate_limit: None,
+        }
+    }
+}
+
+/// What the provider's handlers share.
+#[derive(Clone)]
 pub struct ProviderState {
     issuer: Issuer,
     db: Database,
+    keys: Arc<keys::Keys>,
+    limiter: Arc<management::rate_limit::Limiter>,
+    options: Arc<ProviderOptions>,
 }
 
 impl ProviderState {
-    pub fn new(issuer: Issuer, db: Database) -> Self {
-        Self { issuer, db }
+    /// Loads the signing keys (creating the first on a new database).
+    pub async fn open(
+        issuer: Issuer,
+        db: Database,
+        options: ProviderOptions,
+    ) -> Result<Self, sqlx::Error> {
+        let keys = keys::Keys::load(db.clone()).await?;
+        Ok(Self {
+            issuer,
+            db,
+            keys: Arc::new(keys),
+            limiter: Arc::new(management::rate_limit::Limiter::new(options.rate_limit)),
+            options: Arc::new(options),
+        })
     }
 
     pub fn issuer(&self) -> &Issuer {
         &self.issuer
+    }
+
+    /// Creates or updates clients (with their Management API grants).
+    pub async fn provision(&self, clients: &[ClientSpec]) -> Result<(), sqlx::Error> {
+        for spec in clients {
+            clients::upsert(&self.db, spec, &self.issuer.management_audience()).await?;
+        }
+        Ok(())
+    }
+
+    /// Re-reads the signing keys, to pick up a rotation by another process.
+    pub async fn reload_keys(&self) -> Result<(), sqlx::Error> {
+        self.keys.reload().await
     }
 }
 
@@ -57,6 +129,11 @@ impl Issuer {
     pub fn endpoint(&self, path: &str) -> String {
         format!("{}{}", self.0, path.trim_start_matches('/'))
     }
+
+    /// The audience of Management API tokens: `{issuer}api/v2/`, as Auth0's.
+    pub fn management_audience(&self) -> String {
+        self.endpoint("api/v2/")
+    }
 }
 
 /// Every route of the provider.
@@ -66,6 +143,9 @@ pub fn router(state: ProviderState) -> Router {
             "/.well-known/openid-configuration",
             get(discovery::openid_configuration),
         )
+        .route("/.well-known/jwks.json", get(discovery::jwks))
+        .route("/oauth/token", post(oauth::token::token))
+        .nest("/api/v2", management::router(&state))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .with_state(state)

@@ -1,0 +1,7 @@
+//! The OAuth 2.0 side of the provider: `/oauth/token`.
+
+mod error;
+mod request;
+pub(crate) mod token;
+
+pub use error::OAuthError;

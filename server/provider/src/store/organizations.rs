@@ -1,0 +1,183 @@
+//! Organizations, as the Management API returns them.
+
+use orgdesk_db::Database;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sqlx::{Row, any::AnyRow};
+
+use super::is_unique_violation;
+use crate::now;
+
+/// An organization in Auth0's shape.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branding: Option<Value>,
+    pub metadata: Map<String, Value>,
+}
+
+/// A write that would give two organizations one name.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("an organization with this name already exists")]
+    NameTaken,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<WriteError> for crate::error::ApiError {
+    fn from(error: WriteError) -> Self {
+        match error {
+            WriteError::NameTaken => {
+                Self::conflict("An organization with this name already exists.")
+            }
+            WriteError::Db(e) => Self::internal(e),
+        }
+    }
+}
+
+fn classify(error: sqlx::Error) -> WriteError {
+    if is_unique_violation(&error) {
+        WriteError::NameTaken
+    } else {
+        WriteError::Db(error)
+    }
+}
+
+const COLUMNS: &str = "id, name, display_name, branding, metadata";
+
+fn from_row(row: &AnyRow) -> Result<Organization, sqlx::Error> {
+    let branding: Option<String> = row.try_get("branding")?;
+    let metadata: String = row.try_get("metadata")?;
+    Ok(Organization {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        display_name: row.try_get("display_name")?,
+        branding: branding.and_then(|b| serde_json::from_str(&b).ok()),
+        metadata: serde_json::from_str(&metadata).unwrap_or_default(),
+    })
+}
+
+fn json_text(value: &Option<Value>) -> Option<String> {
+    value.as_ref().map(Value::to_string)
+}
+
+pub async fn insert(db: &Database, org: &Organization) -> Result<(), WriteError> {
+    sqlx::query(
+        "INSERT INTO organizations (id, name, display_name, branding, metadata, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&org.id)
+    .bind(&org.name)
+    .bind(&org.display_name)
+    .bind(json_text(&org.branding))
+    .bind(Value::Object(org.metadata.clone()).to_string())
+    .bind(now())
+    .execute(db.pool())
+    .await
+    .map_err(classify)?;
+    Ok(())
+}
+
+/// Writes every field of an existing organization; false when it is gone.
+pub async fn update(db: &Database, org: &Organization) -> Result<bool, WriteError> {
+    let done = sqlx::query(
+        "UPDATE organizations SET name = $2, display_name = $3, branding = $4, metadata = $5 WHERE id = $1",
+    )
+    .bind(&org.id)
+    .bind(&org.name)
+    .bind(&org.display_name)
+    .bind(json_text(&org.branding))
+    .bind(Value::Object(org.metadata.clone()).to_string())
+    .execute(db.pool())
+    .await
+    .map_err(classify)?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete(db: &Database, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM organizations WHERE id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn by_id(db: &Database, id: &str) -> Result<Option<Organization>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM organizations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+pub async fn by_name(db: &Database, name: &str) -> Result<Option<Organization>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM organizations WHERE name = $1"
+    ))
+    .bind(name)
+    .fetch_optional(db.pool())
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// Up to `limit` organizations by name, after `after` (keyset: one index seek).
+pub async fn page_after(
+    db: &Database,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Vec<Organization>, sqlx::Error> {
+    let rows = match after {
+        Some(after) => {
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM organizations WHERE name > $1 ORDER BY name LIMIT $2"
+            ))
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(db.pool())
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM organizations ORDER BY name LIMIT $1"
+            ))
+            .bind(i64::from(limit))
+            .fetch_all(db.pool())
+            .await?
+        }
+    };
+    rows.iter().map(from_row).collect()
+}
+
+/// Auth0's offset pages (at most 1000 records deep, so the offset stays small).
+pub async fn page_at(
+    db: &Database,
+    offset: u64,
+    limit: u32,
+) -> Result<Vec<Organization>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM organizations ORDER BY name LIMIT $1 OFFSET $2"
+    ))
+    .bind(i64::from(limit))
+    .bind(offset as i64)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count(db: &Database) -> Result<u64, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organizations")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n as u64)
+}
