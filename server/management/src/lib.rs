@@ -1,0 +1,21 @@
+//! The console's client of the Management API v2, written to what Auth0
+//! documents so that the same code talks to Auth0 and to the built-in provider.
+//!
+//! - The access token comes from client credentials (the `oauth2` crate), is
+//!   cached until shortly before it expires, and is fetched once however many
+//!   callers need it at the same moment.
+//! - Every call has a timeout. Idempotent calls retry on 5xx and on network
+//!   failures, with exponential backoff and jitter; every call retries on 429
+//!   after waiting until `x-ratelimit-reset`.
+//! - Failures are typed ([`ManagementError`]) and never carry a secret.
+
+mod client;
+mod error;
+mod organizations;
+mod token;
+
+pub use client::{ManagementClient, ManagementSettings};
+pub use error::ManagementError;
+pub use organizations::{
+    Branding, Colors, NewOrganization, Organization, OrganizationPage, OrganizationUpdate,
+};

@@ -1,0 +1,201 @@
+//! The console's Management API client against the built-in provider, over
+//! real HTTP, on the test engine's database.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use orgdesk_config::Secret;
+use orgdesk_db::{
+    Database,
+    testing::{TestDatabase, fresh_database},
+};
+use orgdesk_management::{
+    ManagementClient, ManagementError, ManagementSettings, NewOrganization, OrganizationUpdate,
+};
+use orgdesk_provider::{
+    ClientSpec, Issuer, ProviderOptions, ProviderState, RateLimit, clients::AppType,
+};
+use url::Url;
+
+const SCOPES: &[&str] = &[
+    "read:organizations",
+    "create:organizations",
+    "update:organizations",
+    "delete:organizations",
+];
+
+struct Provider {
+    url: Url,
+    _db: TestDatabase,
+}
+
+async fn provider(options: ProviderOptions) -> Provider {
+    let test_db = fresh_database().await;
+    let db = Database::open(&test_db.url, &orgdesk_provider::migrations())
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+    let state = ProviderState::open(Issuer::from_public_url(&url), db, options)
+        .await
+        .unwrap();
+    state
+        .provision(&[ClientSpec {
+            client_id: "console-m2m".into(),
+            name: "Orgdesk console".into(),
+            client_secret: Some("m2m-secret-value".into()),
+            app_type: AppType::NonInteractive,
+            redirect_uris: vec![],
+            logout_urls: vec![],
+            organization_usage: Default::default(),
+            management_api_scopes: SCOPES.iter().map(|s| s.to_string()).collect(),
+        }])
+        .await
+        .unwrap();
+    tokio::spawn(async move { axum::serve(listener, orgdesk_provider::router(state)).await });
+    Provider { url, _db: test_db }
+}
+
+fn client(url: &Url, secret: &str) -> ManagementClient {
+    ManagementClient::new(ManagementSettings::new(
+        url.clone(),
+        "console-m2m",
+        Secret::new(secret),
+    ))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn many_concurrent_calls_share_one_token() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "m2m-secret-value");
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.organizations_page(None, 10).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().expect("call succeeds");
+    }
+    assert_eq!(
+        client.token_requests(),
+        1,
+        "one token for twenty concurrent calls"
+    );
+    client.organizations_page(None, 10).await.unwrap();
+    assert_eq!(client.token_requests(), 1, "the cached token is reused");
+}
+
+#[tokio::test]
+async fn the_organization_calls_round_trip_and_fail_with_typed_errors() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "m2m-secret-value");
+    let created = client
+        .create_organization(&NewOrganization {
+            name: "rocky-mountain".into(),
+            display_name: Some("Rocky Mountain High Adventures".into()),
+            metadata: BTreeMap::from([("tier".into(), "startup".into())]),
+        })
+        .await
+        .unwrap();
+    assert_eq!(client.organization(&created.id).await.unwrap(), created);
+    assert_eq!(
+        client.organization_by_name("rocky-mountain").await.unwrap(),
+        created
+    );
+
+    let updated = client
+        .update_organization(
+            &created.id,
+            &OrganizationUpdate {
+                display_name: Some("Rocky Mountain".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.display_name.as_deref(), Some("Rocky Mountain"));
+    assert_eq!(updated.metadata, created.metadata, "absent fields stay");
+
+    let again = client
+        .create_organization(&NewOrganization {
+            name: "rocky-mountain".into(),
+            ..Default::default()
+        })
+        .await;
+    assert!(
+        matches!(again, Err(ManagementError::Conflict { .. })),
+        "{again:?}"
+    );
+    let bad = client
+        .create_organization(&NewOrganization {
+            name: "Not A Slug".into(),
+            ..Default::default()
+        })
+        .await;
+    assert!(
+        matches!(&bad, Err(ManagementError::Invalid { code: Some(c), .. }) if c == "invalid_body"),
+        "{bad:?}"
+    );
+
+    client.delete_organization(&created.id).await.unwrap();
+    let gone = client.organization(&created.id).await;
+    assert!(
+        matches!(gone, Err(ManagementError::NotFound { .. })),
+        "{gone:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_429_waits_until_the_reset_time_then_succeeds() {
+    let provider = provider(ProviderOptions {
+        rate_limit: Some(RateLimit {
+            burst: 1,
+            per_second: 1.0,
+        }),
+        ..Default::default()
+    })
+    .await;
+    let client = client(&provider.url, "m2m-secret-value");
+    let started = Instant::now();
+    for _ in 0..3 {
+        client
+            .organizations_page(None, 5)
+            .await
+            .expect("a 429 is waited out");
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "three calls against one call per second had to wait"
+    );
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_a_typed_error_without_the_secret() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "not-the-secret");
+    let error = client.organizations_page(None, 5).await.unwrap_err();
+    assert!(
+        matches!(error, ManagementError::Credentials { .. }),
+        "{error:?}"
+    );
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("not-the-secret"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_provider_that_is_down_is_reported_as_unavailable() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let url = Url::parse(&format!("http://{closed}/")).unwrap();
+    let client = client(&url, "m2m-secret-value");
+    let error = client.organizations_page(None, 5).await.unwrap_err();
+    assert!(
+        matches!(error, ManagementError::Unavailable(_)),
+        "{error:?}"
+    );
+    assert!(!format!("{error}").contains("m2m-secret-value"));
+}
