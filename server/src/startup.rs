@@ -185,7 +185,9 @@ fn serve(
     mut stop: watch::Receiver<bool>,
 ) -> JoinHandle<std::io::Result<()>> {
     tokio::spawn(async move {
-        axum::serve(listener, router)
+        // Connection info gives handlers the client's address (login limits).
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service)
             .with_graceful_shutdown(async move {
                 let _ = stop.wait_for(|stop| *stop).await;
             })

@@ -43,7 +43,7 @@ async fn provider(options: ProviderOptions) -> Provider {
         .provision(&[ClientSpec {
             client_id: "console-m2m".into(),
             name: "Orgdesk console".into(),
-            client_secret: Some("m2m-secret-value".into()),
+            client_secret: Some(Secret::new("m2m-secret-value")),
             app_type: AppType::NonInteractive,
             redirect_uris: vec![],
             logout_urls: vec![],

@@ -1,9 +1,9 @@
 //! Applications registered with the provider, how they authenticate, and what
 //! they were granted for client credentials.
 
+use orgdesk_config::Secret;
 use orgdesk_db::Database;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use subtle::ConstantTimeEq;
 
@@ -97,11 +97,12 @@ impl Client {
 
 /// A client to create or update, as provisioning describes it.
 #[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClientSpec {
     pub client_id: String,
     pub name: String,
     /// None for a public client.
-    pub client_secret: Option<String>,
+    pub client_secret: Option<Secret>,
     pub app_type: AppType,
     #[serde(default)]
     pub redirect_uris: Vec<String>,
@@ -115,10 +116,7 @@ pub struct ClientSpec {
 }
 
 fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::ids::sha256_hex(secret)
 }
 
 fn json_list(values: &[String]) -> String {
@@ -148,7 +146,7 @@ pub async fn upsert(
     )
     .bind(&spec.client_id)
     .bind(&spec.name)
-    .bind(spec.client_secret.as_deref().map(digest))
+    .bind(spec.client_secret.as_ref().map(|s| digest(s.expose())))
     .bind(spec.app_type.as_str())
     .bind(json_list(&spec.redirect_uris))
     .bind(json_list(&spec.logout_urls))

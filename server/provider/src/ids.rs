@@ -2,7 +2,7 @@
 
 use rand::{Rng, distr::Alphanumeric};
 
-fn random_alphanumeric(len: usize) -> String {
+pub(crate) fn random_alphanumeric(len: usize) -> String {
     rand::rng()
         .sample_iter(&Alphanumeric)
         .take(len)
@@ -13,6 +13,33 @@ fn random_alphanumeric(len: usize) -> String {
 /// `org_` and 16 letters and digits, like `org_W4gqSU3hp8VaDnpJ`.
 pub fn organization_id() -> String {
     format!("org_{}", random_alphanumeric(16))
+}
+
+/// `rol_` and 16 letters and digits.
+pub fn role_id() -> String {
+    format!("rol_{}", random_alphanumeric(16))
+}
+
+/// `auth0|` and 24 hexadecimal digits, the form of Auth0's database users.
+pub fn user_id() -> String {
+    let hex: String = (0..24)
+        .map(|_| char::from_digit(rand::rng().random_range(0..16), 16).expect("hex digit"))
+        .collect();
+    format!("auth0|{hex}")
+}
+
+/// An opaque token (codes, refresh tokens, session ids): 256 bits of randomness.
+pub fn opaque_token() -> String {
+    random_alphanumeric(43)
+}
+
+/// The SHA-256 of a token, in hex: what the database keeps instead of the token.
+pub fn sha256_hex(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A key id for the JWKS.

@@ -155,7 +155,7 @@ struct NewKey {
 /// A fresh RSA key (on a blocking thread: generation takes a while).
 async fn generate_key() -> NewKey {
     tokio::task::spawn_blocking(|| {
-        let mut rng = rsa::rand_core::OsRng;
+        let mut rng = rand_core::OsRng;
         let key = rsa::RsaPrivateKey::new(&mut rng, KEY_BITS).expect("RSA key generation");
         let pem = key
             .to_pkcs8_pem(LineEnding::LF)

@@ -10,6 +10,9 @@ mod ids;
 pub mod keys;
 pub mod management;
 mod oauth;
+mod oidc;
+mod password;
+pub mod provision;
 mod store;
 
 use std::sync::Arc;
@@ -26,6 +29,7 @@ use url::Url;
 
 pub use clients::ClientSpec;
 pub use management::RateLimit;
+pub use provision::{MemberSpec, OrganizationSpec, Provisioning, RoleSpec, UserSpec};
 
 /// The provider's schema, per engine.
 pub fn migrations() -> Migrations {
@@ -93,11 +97,12 @@ impl ProviderState {
     }
 
     /// Creates or updates clients (with their Management API grants).
-    pub async fn provision(&self, clients: &[ClientSpec]) -> Result<(), sqlx::Error> {
-        for spec in clients {
-            clients::upsert(&self.db, spec, &self.issuer.management_audience()).await?;
-        }
-        Ok(())
+    pub async fn provision(&self, clients: &[ClientSpec]) -> Result<(), provision::ProvisionError> {
+        self.apply(&Provisioning {
+            clients: clients.to_vec(),
+            ..Default::default()
+        })
+        .await
     }
 
     /// Re-reads the signing keys, to pick up a rotation by another process.
@@ -144,7 +149,15 @@ pub fn router(state: ProviderState) -> Router {
             get(discovery::openid_configuration),
         )
         .route("/.well-known/jwks.json", get(discovery::jwks))
+        .route("/authorize", get(oidc::authorize::authorize))
+        .route("/u/login", get(oidc::login::show).post(oidc::login::submit))
         .route("/oauth/token", post(oauth::token::token))
+        .route(
+            "/userinfo",
+            get(oidc::userinfo::userinfo).post(oidc::userinfo::userinfo),
+        )
+        .route("/oidc/logout", get(oidc::logout::logout))
+        .route("/v2/logout", get(oidc::logout::logout))
         .nest("/api/v2", management::router(&state))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))

@@ -7,6 +7,7 @@ mod organization_rules;
 mod organizations;
 mod paging;
 pub(crate) mod rate_limit;
+mod users;
 
 use axum::{Router, middleware, routing::get};
 
@@ -21,6 +22,9 @@ pub mod scopes {
     pub const CREATE_ORGANIZATIONS: &str = "create:organizations";
     pub const UPDATE_ORGANIZATIONS: &str = "update:organizations";
     pub const DELETE_ORGANIZATIONS: &str = "delete:organizations";
+    pub const READ_USERS: &str = "read:users";
+    pub const READ_ROLES: &str = "read:roles";
+    pub const READ_ORGANIZATION_MEMBER_ROLES: &str = "read:organization_member_roles";
 }
 
 /// Every route under `/api/v2`.
@@ -40,6 +44,13 @@ pub(crate) fn router(state: &ProviderState) -> Router<ProviderState> {
             "/organizations/name/{name}",
             get(organizations::get_by_name),
         )
+        .route(
+            "/organizations/{id}/members/{user_id}/roles",
+            get(users::member_roles),
+        )
+        .route("/users/{id}", get(users::get))
+        .route("/users/{id}/roles", get(users::roles))
+        .route("/users/{id}/organizations", get(users::organizations))
         .fallback(|| async { ApiError::not_found("inexistent_route", "Not Found") })
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -49,6 +49,12 @@ impl OAuthError {
         Self::new(StatusCode::FORBIDDEN, "access_denied", description)
     }
 
+    /// A code or refresh token that is unknown, used, expired or not this client's
+    /// (403, as Auth0 answers it).
+    pub fn invalid_grant(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "invalid_grant", description)
+    }
+
     pub fn server_error(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "token endpoint failed");
         Self::new(

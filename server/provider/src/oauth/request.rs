@@ -17,6 +17,11 @@ pub struct TokenRequest {
     pub client_secret: Option<String>,
     pub audience: Option<String>,
     pub scope: Option<String>,
+    pub code: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub code_verifier: Option<String>,
+    pub refresh_token: Option<String>,
+    pub organization: Option<String>,
 }
 
 /// Credentials a client presented.

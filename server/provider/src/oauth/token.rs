@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{
-    OAuthError,
+    OAuthError, code_grant,
     request::{Presented, TokenRequest},
 };
 use crate::{ProviderState, clients, now};
@@ -39,6 +39,10 @@ pub(crate) async fn token(
     let presented = request.credentials(&headers)?;
     let body = match request.grant_type.as_deref() {
         Some("client_credentials") => client_credentials(&state, &request, presented).await?,
+        Some("authorization_code") => {
+            code_grant::authorization_code(&state, &request, presented).await?
+        }
+        Some("refresh_token") => code_grant::refresh_token(&state, &request, presented).await?,
         Some(other) => return Err(OAuthError::unsupported_grant_type(other)),
         None => {
             return Err(OAuthError::invalid_request(

@@ -2,6 +2,7 @@
 //! that SQLite and PostgreSQL both read.
 
 pub mod organizations;
+pub mod users;
 
 /// Whether an error is a unique-constraint violation (a taken name).
 pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {

@@ -4,7 +4,9 @@
 mod discovery;
 mod keys;
 mod organizations;
+mod signin;
 mod token;
+mod users;
 
 use axum::body::{Body, to_bytes};
 use base64::{Engine as _, engine::general_purpose::STANDARD};
@@ -74,7 +76,7 @@ impl TestProvider {
             .provision(&[ClientSpec {
                 client_id: client_id.into(),
                 name: client_id.into(),
-                client_secret: Some(secret.clone()),
+                client_secret: Some(orgdesk_config::Secret::new(&secret)),
                 app_type: AppType::NonInteractive,
                 redirect_uris: vec![],
                 logout_urls: vec![],

@@ -1,0 +1,243 @@
+//! The hosted login page (`/u/login`) of the password database connection.
+//!
+//! - The page belongs to the browser that started the sign-in (a cookie
+//!   carries the transaction).
+//! - An unknown email and a wrong password get the same answer, in the same time.
+//! - Failed attempts are limited per account and per client address; the
+//!   counts live in the database, so every provider process sees them.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::{
+    Form,
+    extract::{ConnectInfo, FromRequestParts, Query, State},
+    http::{HeaderMap, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use super::{
+    authorize::{Checked, complete},
+    pages::{LoginForm, error_page, login_page},
+    session::{self, TRANSACTION_COOKIE},
+};
+use crate::{ProviderState, ids, now, password, store::users};
+
+/// Failures counted over this window…
+const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+/// …block an account after this many…
+const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// …and a client address after this many.
+const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+
+const WRONG_CREDENTIALS: &str = "Wrong email or password.";
+const TOO_MANY: &str = "Too many failed attempts. Wait 15 minutes, then try again.";
+
+/// The client's address, when the server knows it.
+pub struct ClientAddr(Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip()),
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Shown {
+    state: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Submitted {
+    state: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The transaction of this browser's sign-in, if it is still open.
+async fn transaction(
+    state: &ProviderState,
+    headers: &HeaderMap,
+    tx: &str,
+) -> Result<Option<Checked>, sqlx::Error> {
+    if session::cookie(headers, TRANSACTION_COOKIE).as_deref() != Some(tx) {
+        return Ok(None);
+    }
+    let saved: Option<String> = sqlx::query_scalar(
+        "SELECT request FROM login_transactions WHERE id = $1 AND expires_at > $2",
+    )
+    .bind(ids::sha256_hex(tx))
+    .bind(now())
+    .fetch_optional(state.db.pool())
+    .await?;
+    Ok(saved.and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+fn expired() -> Response {
+    error_page(
+        StatusCode::BAD_REQUEST,
+        "This sign-in page has expired or belongs to another browser. Go back to the application and sign in again.",
+    )
+}
+
+fn unavailable(error: sqlx::Error) -> Response {
+    tracing::error!(%error, "login: database");
+    error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Sign-in is unavailable right now.",
+    )
+}
+
+/// `GET /u/login?state=…`. Public.
+pub(crate) async fn show(
+    State(state): State<ProviderState>,
+    headers: HeaderMap,
+    Query(q): Query<Shown>,
+) -> Response {
+    match transaction(&state, &headers, &q.state).await {
+        Ok(Some(checked)) => login_page(
+            StatusCode::OK,
+            &LoginForm {
+                transaction: &q.state,
+                client_name: &checked.client_name,
+                organization: checked.org_display.as_deref(),
+                email: checked.login_hint.as_deref().unwrap_or_default(),
+                error: None,
+            },
+        ),
+        Ok(None) => expired(),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// `POST /u/login`. Public.
+pub(crate) async fn submit(
+    State(state): State<ProviderState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Form(form): Form<Submitted>,
+) -> Response {
+    let checked = match transaction(&state, &headers, &form.state).await {
+        Ok(Some(checked)) => checked,
+        Ok(None) => return expired(),
+        Err(e) => return unavailable(e),
+    };
+    let again = |status: StatusCode, error: &str| {
+        login_page(
+            status,
+            &LoginForm {
+                transaction: &form.state,
+                client_name: &checked.client_name,
+                organization: checked.org_display.as_deref(),
+                email: &form.email,
+                error: Some(error),
+            },
+        )
+    };
+    let account = format!("account:{}", users::normalize_email(&form.email));
+    let address = addr.map(|ip| format!("address:{ip}"));
+    match blocked(&state, &account, address.as_deref()).await {
+        Ok(true) => return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY),
+        Ok(false) => {}
+        Err(e) => return unavailable(e),
+    }
+    let found = match users::with_password(&state.db, &form.email).await {
+        Ok(found) => found,
+        Err(e) => return unavailable(e),
+    };
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, None),
+    };
+    if !password::verify(hash, form.password.clone()).await {
+        if let Err(e) = record_failure(&state, &account, address.as_deref()).await {
+            return unavailable(e);
+        }
+        return again(StatusCode::UNAUTHORIZED, WRONG_CREDENTIALS);
+    }
+    let user = user.expect("a verified password has a user");
+    let started = async {
+        clear_failures(&state, &account).await?;
+        sqlx::query("DELETE FROM login_transactions WHERE id = $1")
+            .bind(ids::sha256_hex(&form.state))
+            .execute(state.db.pool())
+            .await?;
+        session::start(&state.db, &user.user_id).await
+    }
+    .await;
+    let (token, session) = match started {
+        Ok(started) => started,
+        Err(e) => return unavailable(e),
+    };
+    let mut response = complete(&state, &checked, &session).await.into_response();
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        session::session_cookie(&state.issuer, &token),
+    );
+    headers.append(
+        header::SET_COOKIE,
+        session::set_cookie(&state.issuer, TRANSACTION_COOKIE, "", "/u/", 0),
+    );
+    response
+}
+
+async fn failures(state: &ProviderState, subject: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at > $2")
+        .bind(subject)
+        .bind(now() - FAILURE_WINDOW_SECONDS)
+        .fetch_one(state.db.pool())
+        .await
+}
+
+async fn blocked(
+    state: &ProviderState,
+    account: &str,
+    address: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    if failures(state, account).await? >= MAX_FAILURES_PER_ACCOUNT {
+        return Ok(true);
+    }
+    match address {
+        Some(address) => Ok(failures(state, address).await? >= MAX_FAILURES_PER_ADDRESS),
+        None => Ok(false),
+    }
+}
+
+async fn record_failure(
+    state: &ProviderState,
+    account: &str,
+    address: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let now = now();
+    for subject in std::iter::once(account).chain(address) {
+        sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
+            .bind(subject)
+            .bind(now)
+            .execute(state.db.pool())
+            .await?;
+    }
+    // Old failures no longer count; keep the table small.
+    sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+        .bind(now - FAILURE_WINDOW_SECONDS)
+        .execute(state.db.pool())
+        .await?;
+    Ok(())
+}
+
+async fn clear_failures(state: &ProviderState, account: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+        .bind(account)
+        .execute(state.db.pool())
+        .await?;
+    Ok(())
+}

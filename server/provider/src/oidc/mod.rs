@@ -1,0 +1,13 @@
+//! OpenID Connect sign-in: `/authorize`, the hosted login page, `/userinfo`
+//! and logout. The token endpoint's code and refresh grants live in `oauth`.
+
+pub(crate) mod authorize;
+pub(crate) mod grants;
+pub(crate) mod login;
+pub(crate) mod logout;
+mod pages;
+pub(crate) mod session;
+pub(crate) mod userinfo;
+
+/// How long a login page and an authorization code stay usable.
+pub(crate) const TEN_MINUTES: i64 = 600;

@@ -1,0 +1,111 @@
+//! The provider's single sign-on session: a cookie holding a random id whose
+//! SHA-256 the database keeps, and the cookies of the sign-in flow.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use orgdesk_db::Database;
+use sqlx::Row;
+
+use crate::{Issuer, ids, now};
+
+/// The SSO session cookie.
+pub const SESSION_COOKIE: &str = "od_session";
+/// Binds a login page to the browser that started the sign-in.
+pub const TRANSACTION_COOKIE: &str = "od_tx";
+/// How long an SSO session lasts (Auth0's default absolute lifetime: 7 days).
+const SESSION_SECONDS: i64 = 7 * 24 * 3600;
+
+/// A signed-in person at the provider.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub id_sha256: String,
+    pub user_id: String,
+    pub auth_time: i64,
+}
+
+/// A cookie's value from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when the issuer is https.
+pub fn set_cookie(
+    issuer: &Issuer,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: i64,
+) -> HeaderValue {
+    let secure = if issuer.as_str().starts_with("https:") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .expect("cookie values are plain tokens")
+}
+
+/// Starts a session for a user who just proved who they are; returns the cookie value.
+pub async fn start(db: &Database, user_id: &str) -> Result<(String, Session), sqlx::Error> {
+    let token = ids::opaque_token();
+    let session = Session {
+        id_sha256: ids::sha256_hex(&token),
+        user_id: user_id.to_owned(),
+        auth_time: now(),
+    };
+    sqlx::query(
+        "INSERT INTO provider_sessions (id_sha256, user_id, auth_time, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&session.id_sha256)
+    .bind(&session.user_id)
+    .bind(session.auth_time)
+    .bind(session.auth_time + SESSION_SECONDS)
+    .execute(db.pool())
+    .await?;
+    Ok((token, session))
+}
+
+pub fn session_cookie(issuer: &Issuer, token: &str) -> HeaderValue {
+    set_cookie(issuer, SESSION_COOKIE, token, "/", SESSION_SECONDS)
+}
+
+/// The live session named by the request's cookie, if any.
+pub async fn current(db: &Database, headers: &HeaderMap) -> Result<Option<Session>, sqlx::Error> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let row = sqlx::query(
+        "SELECT id_sha256, user_id, auth_time FROM provider_sessions WHERE id_sha256 = $1 AND expires_at > $2",
+    )
+    .bind(ids::sha256_hex(&token))
+    .bind(now())
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|row| {
+        Ok(Session {
+            id_sha256: row.try_get("id_sha256")?,
+            user_id: row.try_get("user_id")?,
+            auth_time: row.try_get("auth_time")?,
+        })
+    })
+    .transpose()
+}
+
+/// Ends the session named by the request's cookie.
+pub async fn end(db: &Database, headers: &HeaderMap) -> Result<(), sqlx::Error> {
+    if let Some(token) = cookie(headers, SESSION_COOKIE) {
+        sqlx::query("DELETE FROM provider_sessions WHERE id_sha256 = $1")
+            .bind(ids::sha256_hex(&token))
+            .execute(db.pool())
+            .await?;
+    }
+    Ok(())
+}
