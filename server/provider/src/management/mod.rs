@@ -9,7 +9,10 @@ mod paging;
 pub(crate) mod rate_limit;
 mod users;
 
-use axum::{Router, middleware, routing::get};
+use axum::{
+    Router, middleware,
+    routing::{MethodRouter, delete, get, patch, post},
+};
 
 pub use auth::Caller;
 pub use rate_limit::RateLimit;
@@ -27,30 +30,79 @@ pub mod scopes {
     pub const READ_ORGANIZATION_MEMBER_ROLES: &str = "read:organization_member_roles";
 }
 
+/// A Management API endpoint and the scope it requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    pub method: &'static str,
+    /// An axum path under `/api/v2`, such as `/organizations/{id}`.
+    pub path: &'static str,
+    pub scope: &'static str,
+}
+
+/// Every endpoint with its handler. The router is built from this list, so
+/// no route exists without its scope written beside it, and the persona
+/// matrix test walks the same list.
+fn table() -> Vec<(Endpoint, MethodRouter<ProviderState>)> {
+    use scopes::*;
+    let e = |method, path, scope| Endpoint {
+        method,
+        path,
+        scope,
+    };
+    vec![
+        (
+            e("GET", "/organizations", READ_ORGANIZATIONS),
+            get(organizations::list),
+        ),
+        (
+            e("POST", "/organizations", CREATE_ORGANIZATIONS),
+            post(organizations::create),
+        ),
+        (
+            e("GET", "/organizations/{id}", READ_ORGANIZATIONS),
+            get(organizations::get),
+        ),
+        (
+            e("PATCH", "/organizations/{id}", UPDATE_ORGANIZATIONS),
+            patch(organizations::update),
+        ),
+        (
+            e("DELETE", "/organizations/{id}", DELETE_ORGANIZATIONS),
+            delete(organizations::delete),
+        ),
+        (
+            e("GET", "/organizations/name/{name}", READ_ORGANIZATIONS),
+            get(organizations::get_by_name),
+        ),
+        (
+            e(
+                "GET",
+                "/organizations/{id}/members/{user_id}/roles",
+                READ_ORGANIZATION_MEMBER_ROLES,
+            ),
+            get(users::member_roles),
+        ),
+        (e("GET", "/users/{id}", READ_USERS), get(users::get)),
+        (e("GET", "/users/{id}/roles", READ_ROLES), get(users::roles)),
+        (
+            e("GET", "/users/{id}/organizations", READ_ORGANIZATIONS),
+            get(users::organizations),
+        ),
+    ]
+}
+
+/// The endpoints and their scopes.
+pub fn endpoints() -> Vec<Endpoint> {
+    table().into_iter().map(|(endpoint, _)| endpoint).collect()
+}
+
 /// Every route under `/api/v2`.
 pub(crate) fn router(state: &ProviderState) -> Router<ProviderState> {
-    Router::new()
-        .route(
-            "/organizations",
-            get(organizations::list).post(organizations::create),
-        )
-        .route(
-            "/organizations/{id}",
-            get(organizations::get)
-                .patch(organizations::update)
-                .delete(organizations::delete),
-        )
-        .route(
-            "/organizations/name/{name}",
-            get(organizations::get_by_name),
-        )
-        .route(
-            "/organizations/{id}/members/{user_id}/roles",
-            get(users::member_roles),
-        )
-        .route("/users/{id}", get(users::get))
-        .route("/users/{id}/roles", get(users::roles))
-        .route("/users/{id}/organizations", get(users::organizations))
+    table()
+        .into_iter()
+        .fold(Router::new(), |router, (endpoint, handler)| {
+            router.route(endpoint.path, handler)
+        })
         .fallback(|| async { ApiError::not_found("inexistent_route", "Not Found") })
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -112,6 +112,7 @@ pub(crate) async fn show(
                 organization: checked.org_display.as_deref(),
                 email: checked.login_hint.as_deref().unwrap_or_default(),
                 error: None,
+                redirect_uri: &checked.redirect_uri,
             },
         ),
         Ok(None) => expired(),
@@ -140,6 +141,7 @@ pub(crate) async fn submit(
                 organization: checked.org_display.as_deref(),
                 email: &form.email,
                 error: Some(error),
+                redirect_uri: &checked.redirect_uri,
             },
         )
     };

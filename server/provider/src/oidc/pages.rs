@@ -32,6 +32,17 @@ button{margin-top:1.5rem;width:100%;padding:.7rem;border:0;border-radius:.375rem
 /// A complete page with a strict Content-Security-Policy: no scripts at all,
 /// styles only from this page, forms only to this origin.
 pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    page_with_form_target(status, title, body, None)
+}
+
+/// Like [`page`], where a form's answer redirects to `form_target` (an
+/// origin): browsers apply `form-action` to that redirect too.
+fn page_with_form_target(
+    status: StatusCode,
+    title: &str,
+    body: &str,
+    form_target: Option<&str>,
+) -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -40,12 +51,17 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
     );
     let mut response = (status, Html(html)).into_response();
     let headers = response.headers_mut();
+    let form_action = match form_target {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_owned(),
+    };
+    let policy = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action {form_action}; \
+         frame-ancestors 'none'; base-uri 'none'"
+    );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
-        ),
+        HeaderValue::from_str(&policy).expect("origins are header-safe"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -72,6 +88,8 @@ pub struct LoginForm<'a> {
     pub organization: Option<&'a str>,
     pub email: &'a str,
     pub error: Option<&'a str>,
+    /// The client's redirect URI: its origin is where the form's answer leads.
+    pub redirect_uri: &'a str,
 }
 
 pub fn login_page(status: StatusCode, form: &LoginForm<'_>) -> Response {
@@ -102,7 +120,11 @@ pub fn login_page(status: StatusCode, form: &LoginForm<'_>) -> Response {
         tx = escape(form.transaction),
         email = escape(form.email),
     );
-    page(status, &title, &body)
+    let origin = url::Url::parse(form.redirect_uri)
+        .ok()
+        .map(|u| u.origin().ascii_serialization())
+        .filter(|o| o != "null");
+    page_with_form_target(status, &title, &body, origin.as_deref())
 }
 
 #[cfg(test)]

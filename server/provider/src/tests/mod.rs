@@ -3,6 +3,7 @@
 
 mod discovery;
 mod keys;
+mod matrix;
 mod organizations;
 mod signin;
 mod token;
