@@ -13,6 +13,7 @@ mod oauth;
 mod oidc;
 mod password;
 pub mod provision;
+pub mod seed;
 mod store;
 
 use std::sync::Arc;

@@ -5,6 +5,7 @@
 //! from outside the package registries: wasm-bindgen's CLI comes from crates.io,
 //! Tailwind's CLI and Playwright from npm, Chromium from Debian.
 
+mod bench;
 mod build;
 mod process;
 mod setup;
@@ -18,7 +19,8 @@ usage:
   cargo xtask test [--only SUITE]... set up, build, and run every test suite
                                      (SUITE: lint, sqlite, postgres, e2e)
   cargo xtask setup [--for-tests]    only install what is missing
-  cargo xtask build-site [--release] only build the WASM bundle, stylesheet and assets";
+  cargo xtask build-site [--release] only build the WASM bundle, stylesheet and assets
+  cargo xtask bench [--count N]      build and run the benchmarks on SQLite and PostgreSQL";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
             setup::Purpose::Run
         }),
         Some("build-site") => build::site(build::Profile::from_args(&args[1..])),
+        Some("bench") => bench::bench(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {

@@ -1,0 +1,54 @@
+//! Percentiles of measured durations.
+
+use std::time::Duration;
+
+/// The figures of one benchmark case.
+#[derive(Debug, PartialEq)]
+pub struct Summary {
+    pub p50: Duration,
+    pub p99: Duration,
+    pub max: Duration,
+}
+
+impl Summary {
+    /// Summarizes at least one sample.
+    pub fn of(mut samples: Vec<Duration>) -> Self {
+        assert!(!samples.is_empty(), "a summary needs samples");
+        samples.sort_unstable();
+        Self {
+            p50: percentile(&samples, 50),
+            p99: percentile(&samples, 99),
+            max: *samples.last().expect("not empty"),
+        }
+    }
+}
+
+/// The nearest-rank percentile: the smallest sample with at least `p`% of the
+/// samples at or below it (no interpolation, so it is always a measured value).
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    let rank = (sorted.len() * p).div_ceil(100).max(1);
+    sorted[rank - 1]
+}
+
+/// Milliseconds, for printing.
+pub fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let samples: Vec<Duration> = (1..=300).rev().map(Duration::from_millis).collect();
+        let summary = Summary::of(samples);
+        assert_eq!(summary.p50, Duration::from_millis(150));
+        assert_eq!(summary.p99, Duration::from_millis(297));
+        assert_eq!(summary.max, Duration::from_millis(300));
+
+        let one = Summary::of(vec![Duration::from_millis(7)]);
+        assert_eq!(one.p50, Duration::from_millis(7));
+        assert_eq!(one.p99, Duration::from_millis(7));
+    }
+}
