@@ -4,6 +4,7 @@
 //! Server-only code lives in the one gated module [`ssr`]; browser-only code in
 //! [`client`]. Everything else compiles for both sides.
 
+pub mod api;
 pub mod components;
 pub mod pages;
 pub mod theme;
@@ -16,12 +17,20 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
     components::{Route, Router, Routes},
+    path,
 };
 
+use crate::api::{AppError, Me, current_user};
 use crate::components::layout::Layout;
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::pages::{
+    audit::AuditPage, home::HomePage, not_found::NotFound, organization::OrganizationPage,
+    organization_new::NewOrganizationPage, organizations::OrganizationsPage,
+};
+
+/// The signed-in person, loaded once per page and shared through context.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<Me>, AppError>>);
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,13 +56,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(CurrentUser(Resource::new(|| (), |_| current_user())));
     view! {
         <Stylesheet id="orgdesk-css" href="/pkg/orgdesk.css" />
         <Title text="Orgdesk" />
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage />
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/organizations") view=OrganizationsPage />
+                    <Route path=path!("/organizations/new") view=NewOrganizationPage />
+                    <Route path=path!("/organizations/:id") view=OrganizationPage />
+                    <Route path=path!("/audit") view=AuditPage />
                 </Routes>
             </Layout>
         </Router>

@@ -1,7 +1,7 @@
 // Starts a real Orgdesk (console and built-in provider) on free ports with a
 // fresh data folder, and a headless Chromium driven by Playwright.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -15,7 +15,7 @@ const required = (name) => {
 /** Starts `orgdesk serve` and resolves once it prints its URLs. */
 export async function startOrgdesk() {
   const dataDir = mkdtempSync(join(tmpdir(), "orgdesk-e2e-"));
-  const child = spawn(required("ORGDESK_BIN"), ["serve"], {
+  const child = spawn(required("ORGDESK_BIN"), ["serve", "--demo"], {
     env: {
       ...process.env,
       ORGDESK_DATA_DIR: dataDir,
@@ -42,8 +42,11 @@ export async function startOrgdesk() {
     child.stderr.on("data", (chunk) => (output += chunk));
     child.on("exit", (code) => reject(new Error(`Orgdesk exited (${code}):\n${output}`)));
   });
+  const passwords = JSON.parse(readFileSync(join(dataDir, "demo-credentials.json"), "utf8"));
   return {
     ...urls,
+    /** The demo password of a demo person. */
+    password: (email) => passwords[email],
     logs: () => output,
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -54,13 +57,28 @@ export async function startOrgdesk() {
   };
 }
 
-/** A headless Chromium with a fresh profile, as this machine allows it. */
+/** A headless Chromium with a fresh profile, as this machine allows it;
+ * `newContext()` gives each persona its own cookies. */
 export async function launchBrowser() {
   const userDataDir = mkdtempSync(join(tmpdir(), "orgdesk-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: required("CHROMIUM"),
     headless: true,
-    args: [
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    context,
+    async newContext() {
+      return context.browser() ? context.browser().newContext() : newIsolatedContext();
+    },
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const CHROMIUM_ARGS = [
       "--no-sandbox",
       "--disable-gpu",
       "--disable-background-networking",
@@ -68,13 +86,36 @@ export async function launchBrowser() {
       "--disable-sync",
       "--disable-quic",
       "--no-first-run",
-    ],
+];
+
+/** A browser of its own (a fresh profile) for one persona. */
+async function newIsolatedContext() {
+  const userDataDir = mkdtempSync(join(tmpdir(), "orgdesk-chromium-"));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: required("CHROMIUM"),
+    headless: true,
+    args: CHROMIUM_ARGS,
   });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
+  const close = context.close.bind(context);
+  context.close = async () => {
+    await close();
+    rmSync(userDataDir, { recursive: true, force: true });
   };
+  return context;
+}
+
+/** Signs `email` in through the provider's login page; ends on the organizations list. */
+export async function signIn(page, orgdesk, email) {
+  await page.goto(`${orgdesk.console}/organizations`);
+  await page.waitForURL((url) => url.pathname === "/u/login");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(orgdesk.password(email));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL(`${orgdesk.console}/organizations`);
+  await hydrated(page);
+}
+
+/** Waits until the page is hydrated (the layout marks it). */
+export async function hydrated(page) {
+  await page.locator('#orgdesk[data-hydrated="true"]').waitFor({ timeout: 15_000 });
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use orgdesk_config::Config;
 
-use crate::{start, telemetry};
+use crate::{StartOptions, start_with, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,7 +25,12 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the console, and the built-in provider unless it is disabled (the default command).
-    Serve,
+    Serve {
+        /// Provision the Travel0 demo (organizations, staff, help desk and customer
+        /// admins) into the built-in provider and print how to sign in.
+        #[arg(long)]
+        demo: bool,
+    },
 }
 
 /// Parses the command line, runs the command, and maps failure to exit code 1
@@ -40,8 +45,8 @@ pub fn main() -> ExitCode {
         }
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => runtime.block_on(serve(config)),
+    let result = match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => runtime.block_on(serve(config, StartOptions { demo })),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -62,8 +67,10 @@ fn load_config(file: Option<&std::path::Path>) -> Result<Config, String> {
     Ok(loaded.config)
 }
 
-async fn serve(config: Config) -> Result<(), String> {
-    let running = start(&config).await.map_err(|e| e.to_string())?;
+async fn serve(config: Config, options: StartOptions) -> Result<(), String> {
+    let running = start_with(&config, options)
+        .await
+        .map_err(|e| e.to_string())?;
     // Listen for signals before saying we are up: a SIGTERM sent right after
     // the announcement must still stop us gracefully.
     let stop = StopSignal::install().map_err(|e| format!("cannot listen for signals: {e}"))?;
@@ -75,6 +82,15 @@ async fn serve(config: Config) -> Result<(), String> {
             "  Identity provider:   {issuer} (built-in)",
             issuer = issuer.as_str()
         );
+    }
+    if !running.demo_sign_ins.is_empty() {
+        println!(
+            "  Demo sign-ins (kept in {}):",
+            config.data_dir.join("demo-credentials.json").display()
+        );
+        for (email, password) in &running.demo_sign_ins {
+            println!("    {email:<28} {password}");
+        }
     }
     println!("Stop with Ctrl-C.");
     stop.received().await;

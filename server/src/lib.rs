@@ -2,26 +2,41 @@
 //! and, in the embedded default, the built-in provider on its own port.
 //!
 //! [`app`] builds the console's router from its state, so tests call it
-//! in-process; [`start`] binds, migrates and serves both origins.
+//! in-process; [`start`] binds, migrates, wires and serves both origins.
 
+pub mod adapters;
+pub mod auth;
 pub mod cli;
+mod demo;
 mod health;
+pub mod identity;
 mod startup;
+pub mod sync;
 pub mod telemetry;
 
-use axum::{Router, extract::FromRef, routing::get};
-use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::{FromRef, Request, State},
+    middleware::{self, Next},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::LeptosRoutes;
-use orgdesk_app::shell;
+use orgdesk_app::{shell, ssr::ServerContext};
 use orgdesk_db::Database;
 
-pub use startup::{Running, StartupError, start};
+pub use startup::{Running, StartOptions, StartupError, start, start_with};
 
 /// What the console's handlers and server functions share.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Database,
+    pub auth: Arc<auth::Auth>,
+    pub context: ServerContext,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -30,15 +45,54 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The console's router: health checks, the pages, and the built site's files.
+#[async_trait::async_trait]
+impl orgdesk_app::ssr::SessionSource for auth::Auth {
+    async fn principal(&self, headers: &http::HeaderMap) -> Option<orgdesk_domain::Principal> {
+        self.session(headers).await.map(|s| s.principal)
+    }
+}
+
+/// The console's router: health checks, sign-in, the pages and server
+/// functions (with the services in their context), and the built site.
 pub fn app(state: AppState) -> Router {
     let routes = orgdesk_app::ssr::routes();
     let options = state.leptos_options.clone();
+    let context = state.context.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .merge(auth::routes())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context.clone()),
+            move || shell(options.clone()),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_session,
+        ))
         .with_state(state)
-        .layer(axum::middleware::from_fn(telemetry::request_id))
+        .layer(middleware::from_fn(telemetry::request_id))
+}
+
+/// Pages behind sign-in send an anonymous visitor to sign in, and back.
+/// (Server functions refuse on their own: the services check the principal.)
+async fn require_session(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let guarded = ["/organizations", "/audit"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    if guarded && state.auth.session(request.headers()).await.is_none() {
+        let back = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let mut target = url::form_urlencoded::Serializer::new(String::new());
+        target.append_pair("return_to", back);
+        return Redirect::to(&format!("/auth/login?{}", target.finish())).into_response();
+    }
+    next.run(request).await
 }

@@ -3,14 +3,22 @@
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use leptos::config::LeptosOptions;
+use orgdesk_app::ssr::ServerContext;
 use orgdesk_config::Config;
 use orgdesk_db::{Database, DbError};
+use orgdesk_domain::{
+    audit::AuditService, organizations::OrganizationService, ports::IdentityProvider,
+};
+use orgdesk_management::ManagementClient;
 use orgdesk_provider::{Issuer, ProviderOptions, ProviderState, RateLimit};
+use orgdesk_storage::Storage;
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 use url::Url;
 
-use crate::{AppState, app, telemetry};
+use crate::{AppState, adapters::ManagementApi, app, auth::Auth, demo, identity, telemetry};
 
 /// Why Orgdesk could not start or stopped with an error. Each message says
 /// what to change.
@@ -33,6 +41,8 @@ pub enum StartupError {
         #[source]
         source: std::io::Error,
     },
+    #[error("identity provider: {0}")]
+    Identity(String),
     #[error("the {which} server failed: {source}")]
     Serve {
         which: &'static str,
@@ -47,19 +57,33 @@ pub struct Running {
     pub console_url: Url,
     /// The built-in provider's issuer, when it runs in this process.
     pub provider_issuer: Option<Issuer>,
+    /// Demo sign-ins (email, password), when started with the demo.
+    pub demo_sign_ins: Vec<(String, String)>,
     shutdown: watch::Sender<bool>,
     servers: Vec<(&'static str, JoinHandle<std::io::Result<()>>)>,
     databases: Vec<Database>,
 }
 
+/// How to start.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StartOptions {
+    /// Provision the Travel0 demo into the built-in provider.
+    pub demo: bool,
+}
+
 /// Opens the databases, binds the console (and the built-in provider unless it
-/// is disabled) and starts serving. Returns once both accept connections.
+/// is disabled), wires the console to its identity provider and starts
+/// serving. Returns once both accept connections.
 pub async fn start(config: &Config) -> Result<Running, StartupError> {
+    start_with(config, StartOptions::default()).await
+}
+
+pub async fn start_with(config: &Config, options: StartOptions) -> Result<Running, StartupError> {
     let (shutdown, stop_signal) = watch::channel(false);
     let mut servers = Vec::new();
     let mut databases = Vec::new();
 
-    let provider_issuer = if config.provider.enabled {
+    let provider = if config.provider.enabled {
         let db = orgdesk_db::Database::open(
             config.provider_database_url().expose(),
             &orgdesk_provider::migrations(),
@@ -78,29 +102,29 @@ pub async fn start(config: &Config) -> Result<Running, StartupError> {
         .await?;
         let public_url = public_url(&config.provider.public_url, &listener);
         let issuer = Issuer::from_public_url(&public_url);
-        let options = ProviderOptions {
+        let provider_options = ProviderOptions {
             rate_limit: config.provider.rate_limit.map(|l| RateLimit {
                 burst: l.burst,
                 per_second: l.per_second,
             }),
             ..ProviderOptions::default()
         };
-        let state = ProviderState::open(issuer.clone(), db.clone(), options)
+        let state = ProviderState::open(issuer.clone(), db.clone(), provider_options)
             .await
             .map_err(|source| StartupError::Database {
                 which: "the built-in provider's",
                 setting: "ORGDESK_PROVIDER__DATABASE_URL",
                 source: source.into(),
             })?;
-        let router =
-            orgdesk_provider::router(state).layer(axum::middleware::from_fn(telemetry::request_id));
+        let router = orgdesk_provider::router(state.clone())
+            .layer(axum::middleware::from_fn(telemetry::request_id));
         servers.push((
             "built-in provider",
             serve(listener, router, stop_signal.clone()),
         ));
         databases.push(db);
         tracing::info!(issuer = issuer.as_str(), "built-in provider listening");
-        Some(issuer)
+        Some(state)
     } else {
         None
     };
@@ -115,6 +139,40 @@ pub async fn start(config: &Config) -> Result<Running, StartupError> {
     let listener = bind(config.console.addr, "console", "ORGDESK_CONSOLE__ADDR").await?;
     let bound = listener.local_addr().expect("bound socket has an address");
     let console_url = public_url(&config.console.public_url, &listener);
+    let wiring = identity::wire(config, provider.as_ref(), &console_url)
+        .await
+        .map_err(StartupError::Identity)?;
+    let demo_sign_ins = match (&provider, options.demo) {
+        (Some(provider), true) => demo::seed(provider, &config.data_dir, &wiring.roles)
+            .await
+            .map_err(StartupError::Identity)?,
+        _ => Vec::new(),
+    };
+
+    let storage = Storage::new(db.clone());
+    let management = ManagementApi {
+        client: ManagementClient::new(wiring.management)
+            .map_err(|e| StartupError::Identity(e.to_string()))?,
+    };
+    let idp: Arc<dyn IdentityProvider> = Arc::new(management.clone());
+    let auth = Arc::new(Auth::new(
+        wiring.oidc,
+        storage.clone(),
+        management,
+        wiring.roles,
+        console_url.clone(),
+    ));
+    let context = ServerContext {
+        organizations: OrganizationService::new(
+            idp.clone(),
+            Arc::new(storage.clone()),
+            Arc::new(storage.clone()),
+        ),
+        audit: AuditService::new(Arc::new(storage.clone())),
+        sessions: auth.clone(),
+    };
+    crate::sync::spawn_directory(idp, storage);
+
     warn_if_site_missing(&config.console.site_root);
     let leptos_options = LeptosOptions::builder()
         .output_name("orgdesk")
@@ -125,6 +183,8 @@ pub async fn start(config: &Config) -> Result<Running, StartupError> {
     let router = app(AppState {
         leptos_options,
         db: db.clone(),
+        auth,
+        context,
     });
     servers.push(("console", serve(listener, router, stop_signal)));
     databases.push(db);
@@ -132,7 +192,8 @@ pub async fn start(config: &Config) -> Result<Running, StartupError> {
 
     Ok(Running {
         console_url,
-        provider_issuer,
+        provider_issuer: provider.map(|p| p.issuer().clone()),
+        demo_sign_ins,
         shutdown,
         servers,
         databases,

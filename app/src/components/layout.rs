@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::theme_toggle::ThemeToggle;
+use crate::components::{theme_toggle::ThemeToggle, user_menu::UserMenu};
 use crate::theme::Theme;
 
 /// The common page frame. Once the browser has hydrated it, the root carries
@@ -27,10 +27,17 @@ pub fn Layout(children: Children) -> impl IntoView {
         <div id="orgdesk" class=root_class data-hydrated=move || hydrated.get().then_some("true")>
             <header class="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
                 <div class="mx-auto flex max-w-6xl items-center justify-between px-4 py-3 md:px-8">
-                    <a href="/" class="text-lg font-semibold tracking-tight hover:text-indigo-600 dark:hover:text-indigo-400">
-                        "Orgdesk"
-                    </a>
-                    <ThemeToggle theme />
+                    <nav aria-label="Main" class="flex items-center gap-6">
+                        <a href="/" class="text-lg font-semibold tracking-tight hover:text-indigo-600 dark:hover:text-indigo-400">
+                            "Orgdesk"
+                        </a>
+                        <a href="/organizations" class="text-sm hover:text-indigo-600 dark:hover:text-indigo-400">"Organizations"</a>
+                        <a href="/audit" class="text-sm hover:text-indigo-600 dark:hover:text-indigo-400">"Audit log"</a>
+                    </nav>
+                    <div class="flex items-center gap-4">
+                        <UserMenu />
+                        <ThemeToggle theme />
+                    </div>
                 </div>
             </header>
             <main id="main" class="mx-auto max-w-6xl px-4 py-8 md:px-8">{children()}</main>

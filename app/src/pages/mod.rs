@@ -1,4 +1,8 @@
 //! One module per page of the console.
 
+pub mod audit;
 pub mod home;
 pub mod not_found;
+pub mod organization;
+pub mod organization_new;
+pub mod organizations;

@@ -28,6 +28,7 @@ pub struct Config {
     pub log: LogConfig,
     pub console: ConsoleConfig,
     pub provider: ProviderConfig,
+    pub identity: IdentityConfig,
 }
 
 impl Default for Config {
@@ -38,6 +39,7 @@ impl Default for Config {
             log: LogConfig::default(),
             console: ConsoleConfig::default(),
             provider: ProviderConfig::default(),
+            identity: IdentityConfig::default(),
         }
     }
 }
@@ -145,6 +147,93 @@ impl Default for ProviderConfig {
             public_url: None,
             database_url: None,
             rate_limit: None,
+        }
+    }
+}
+
+/// Where the console signs people in and reads identity data. With no
+/// `domain`, the built-in provider of this process; with one, that tenant
+/// (Auth0, or a built-in provider running elsewhere). `AUTH0_DOMAIN`,
+/// `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`, `AUTH0_M2M_CLIENT_ID` and
+/// `AUTH0_M2M_CLIENT_SECRET` set the fields of the same names.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct IdentityConfig {
+    /// `tenant.auth0.com`, or a full URL such as `https://login.example.com`.
+    pub domain: Option<String>,
+    /// The console's own application (regular web app) for sign-in.
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    /// The console's machine-to-machine application for the Management API.
+    pub m2m_client_id: Option<String>,
+    pub m2m_client_secret: Option<Secret>,
+    /// The global role that makes a person Orgdesk staff.
+    pub staff_role: String,
+    /// The global role that makes a person help desk.
+    pub help_desk_role: String,
+    /// The organization role that makes a member a customer admin of it.
+    pub org_admin_role: String,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        Self {
+            domain: None,
+            client_id: None,
+            client_secret: None,
+            m2m_client_id: None,
+            m2m_client_secret: None,
+            staff_role: "Orgdesk Staff".into(),
+            help_desk_role: "Orgdesk Help Desk".into(),
+            org_admin_role: "Org Admin".into(),
+        }
+    }
+}
+
+impl IdentityConfig {
+    /// The tenant's base URL (`https://{domain}/` for a bare domain).
+    pub fn base_url(&self) -> Option<Result<Url, String>> {
+        self.domain.as_deref().map(|domain| {
+            let text = if domain.contains("://") {
+                domain.to_owned()
+            } else {
+                format!("https://{domain}/")
+            };
+            Url::parse(&text)
+                .map_err(|e| format!("AUTH0_DOMAIN ({domain:?}) is not a domain or URL: {e}"))
+        })
+    }
+}
+
+impl Config {
+    /// Settings that only make sense together; each message says what to set.
+    pub fn check(&self) -> Result<(), String> {
+        let identity = &self.identity;
+        match identity.base_url() {
+            None if !self.provider.enabled => Err(
+                "no identity provider: set AUTH0_DOMAIN (with AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, \
+                 AUTH0_M2M_CLIENT_ID, AUTH0_M2M_CLIENT_SECRET) or enable the built-in provider \
+                 (ORGDESK_PROVIDER__ENABLED=true)"
+                    .into(),
+            ),
+            None => Ok(()),
+            Some(Err(message)) => Err(message),
+            Some(Ok(_)) => {
+                let missing: Vec<&str> = [
+                    ("AUTH0_CLIENT_ID", identity.client_id.is_none()),
+                    ("AUTH0_CLIENT_SECRET", identity.client_secret.is_none()),
+                    ("AUTH0_M2M_CLIENT_ID", identity.m2m_client_id.is_none()),
+                    ("AUTH0_M2M_CLIENT_SECRET", identity.m2m_client_secret.is_none()),
+                ]
+                .into_iter()
+                .filter_map(|(name, missing)| missing.then_some(name))
+                .collect();
+                if missing.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("AUTH0_DOMAIN is set, so set {} too", missing.join(", ")))
+                }
+            }
         }
     }
 }

@@ -12,6 +12,15 @@ use crate::Config;
 
 /// Prefix of the environment variables Orgdesk reads.
 pub const ENV_PREFIX: &str = "ORGDESK_";
+/// Auth0's names for the identity settings.
+const AUTH0_VARIABLES: [&str; 5] = [
+    "AUTH0_DOMAIN",
+    "AUTH0_CLIENT_ID",
+    "AUTH0_CLIENT_SECRET",
+    "AUTH0_M2M_CLIENT_ID",
+    "AUTH0_M2M_CLIENT_SECRET",
+];
+
 /// The file read when it exists in the working directory.
 pub const DEFAULT_FILE: &str = "orgdesk.toml";
 
@@ -58,10 +67,16 @@ pub fn load_from(file: Option<&Path>, env: Env) -> Result<Loaded, ConfigError> {
         .split("__")
         .filter(|key| key != "config" && !key.as_str().to_ascii_lowercase().starts_with("test_"));
     figment = figment.merge(env);
+    // Auth0's own variable names, as Auth0's guides write them.
+    figment = figment.merge(Env::raw().only(&AUTH0_VARIABLES).map(|key| {
+        let field = key.as_str().to_ascii_lowercase().replace("auth0_", "");
+        format!("identity.{field}").into()
+    }));
 
     let config: Config = figment
         .extract_lossy()
         .map_err(|e| ConfigError::Invalid(describe(e)))?;
+    config.check().map_err(ConfigError::Invalid)?;
     let unknown_keys = unknown_keys(&figment)?;
     Ok(Loaded {
         config,

@@ -47,7 +47,7 @@ fn environment_overrides_file_which_overrides_defaults() {
             "#,
         )?;
         jail.set_env("ORGDESK_CONSOLE__ADDR", "127.0.0.1:9090");
-        jail.set_env("ORGDESK_PROVIDER__ENABLED", "false");
+        jail.set_env("ORGDESK_LOG__FILTER", "debug");
         let c = load_in(jail).expect("loads").config;
         assert_eq!(
             c.console.addr.to_string(),
@@ -55,7 +55,7 @@ fn environment_overrides_file_which_overrides_defaults() {
             "env wins over file"
         );
         assert_eq!(c.log.format, LogFormat::Json, "file wins over defaults");
-        assert!(!c.provider.enabled, "a boolean from the environment");
+        assert_eq!(c.log.filter, "debug");
         assert_eq!(
             c.console_database_url().expose(),
             "sqlite:///var/lib/orgdesk/orgdesk.db",
@@ -125,6 +125,60 @@ fn secrets_never_show_in_debug_output() {
         assert!(!printed.contains("s3cret-pw"), "{printed}");
         assert!(!printed.contains("12345"), "{printed}");
         assert_eq!(c.provider_database_url().expose(), "12345");
+        Ok(())
+    });
+}
+
+#[test]
+fn auth0s_own_variable_names_configure_the_identity_backend() {
+    Jail::expect_with(|jail| {
+        jail.set_env("AUTH0_DOMAIN", "travel0.us.auth0.com");
+        jail.set_env("AUTH0_CLIENT_ID", "console-app");
+        jail.set_env("AUTH0_CLIENT_SECRET", "web-secret-1");
+        jail.set_env("AUTH0_M2M_CLIENT_ID", "console-m2m");
+        jail.set_env("AUTH0_M2M_CLIENT_SECRET", "m2m-secret-2");
+        let c = load_in(jail).expect("loads").config;
+        let base = c.identity.base_url().unwrap().unwrap();
+        assert_eq!(base.as_str(), "https://travel0.us.auth0.com/");
+        assert_eq!(c.identity.m2m_client_id.as_deref(), Some("console-m2m"));
+        let printed = format!("{c:?}");
+        assert!(
+            !printed.contains("web-secret-1") && !printed.contains("m2m-secret-2"),
+            "{printed}"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn an_incomplete_auth0_setup_names_what_is_missing() {
+    Jail::expect_with(|jail| {
+        jail.set_env("AUTH0_DOMAIN", "travel0.us.auth0.com");
+        jail.set_env("AUTH0_CLIENT_ID", "console-app");
+        let err = load_in(jail).expect_err("incomplete").to_string();
+        assert!(
+            err.contains("AUTH0_CLIENT_SECRET") && err.contains("AUTH0_M2M_CLIENT_ID"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("AUTH0_CLIENT_ID,"),
+            "what is set is not named: {err}"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn no_identity_provider_at_all_is_refused() {
+    Jail::expect_with(|jail| {
+        jail.set_env("ORGDESK_PROVIDER__ENABLED", "false");
+        let err = load_in(jail)
+            .expect_err("nothing to sign in with")
+            .to_string();
+        assert!(
+            err.contains("AUTH0_DOMAIN") && err.contains("ORGDESK_PROVIDER__ENABLED"),
+            "{err}"
+        );
         Ok(())
     });
 }

@@ -17,5 +17,5 @@ mod token;
 pub use client::{ManagementClient, ManagementSettings};
 pub use error::ManagementError;
 pub use organizations::{
-    Branding, Colors, NewOrganization, Organization, OrganizationPage, OrganizationUpdate,
+    Branding, Colors, NewOrganization, Organization, OrganizationPage, OrganizationUpdate, Role,
 };

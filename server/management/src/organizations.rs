@@ -143,3 +143,47 @@ impl ManagementClient {
         Ok(())
     }
 }
+
+/// A role, as the Management API lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+}
+
+impl ManagementClient {
+    /// The roles a user holds outside organizations (`read:roles`).
+    pub async fn user_roles(&self, user_id: &str) -> Result<Vec<Role>, ManagementError> {
+        parse(
+            &self
+                .call(Method::GET, self.url(&["users", user_id, "roles"]), None)
+                .await?,
+        )
+    }
+
+    /// The organizations a user belongs to (`read:organizations`).
+    pub async fn user_organizations(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<Organization>, ManagementError> {
+        parse(
+            &self
+                .call(
+                    Method::GET,
+                    self.url(&["users", user_id, "organizations"]),
+                    None,
+                )
+                .await?,
+        )
+    }
+
+    /// A member's roles in an organization (`read:organization_member_roles`).
+    pub async fn member_roles(
+        &self,
+        org_id: &str,
+        user_id: &str,
+    ) -> Result<Vec<Role>, ManagementError> {
+        let url = self.url(&["organizations", org_id, "members", user_id, "roles"]);
+        parse(&self.call(Method::GET, url, None).await?)
+    }
+}

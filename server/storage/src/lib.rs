@@ -1,7 +1,14 @@
-//! The console's own storage: what Orgdesk keeps beside the identity provider's
-//! data (sessions now; the audit log and bulk jobs with the features that need them).
+//! The console's own storage: what Orgdesk keeps beside the identity
+//! provider's data — sign-in sessions, the organization directory (for
+//! search) and the audit log. It implements the domain's ports.
+
+mod audit;
+mod directory;
+mod sessions;
 
 use orgdesk_db::{Database, DbError, Migrations};
+
+pub use sessions::PendingLogin;
 
 /// The console's schema, per engine.
 pub fn migrations() -> Migrations {
@@ -16,26 +23,28 @@ pub async fn open(url: &str) -> Result<Database, DbError> {
     Database::open(url, &migrations()).await
 }
 
-#[cfg(test)]
-mod tests {
-    use orgdesk_db::testing::fresh_database;
+/// The console's tables.
+#[derive(Clone, Debug)]
+pub struct Storage {
+    db: Database,
+}
 
-    #[tokio::test]
-    async fn opening_migrates_a_fresh_database_and_is_repeatable() {
-        let test_db = fresh_database().await;
-        let db = super::open(&test_db.url)
-            .await
-            .expect("first open migrates");
-        let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-            .fetch_one(db.pool())
-            .await
-            .expect("the sessions table exists");
-        assert_eq!(sessions, 0);
-        db.close().await;
-
-        let again = super::open(&test_db.url)
-            .await
-            .expect("second open is a no-op");
-        again.ping().await.expect("answers");
+impl Storage {
+    pub fn new(db: Database) -> Self {
+        Self { db }
     }
 }
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as i64
+}
+
+fn port_error(error: sqlx::Error) -> orgdesk_domain::ports::PortError {
+    orgdesk_domain::ports::PortError::Other(format!("console database: {error}"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -26,10 +26,20 @@ pub async fn test_config() -> (Config, (TestDatabase, TestDatabase)) {
 }
 
 pub async fn start() -> TestOrgdesk {
+    start_with(false).await
+}
+
+/// Orgdesk with the Travel0 demo provisioned (see `server/src/demo.rs`).
+pub async fn start_demo() -> TestOrgdesk {
+    start_with(true).await
+}
+
+async fn start_with(demo: bool) -> TestOrgdesk {
     let (mut config, databases) = test_config().await;
     let site = tempfile::tempdir().unwrap();
     config.console.site_root = site.path().to_owned();
-    let running = orgdesk_server::start(&config)
+    config.data_dir = site.path().join("data");
+    let running = orgdesk_server::start_with(&config, orgdesk_server::StartOptions { demo })
         .await
         .expect("Orgdesk starts");
     TestOrgdesk {
@@ -51,5 +61,52 @@ impl TestOrgdesk {
             .as_ref()
             .expect("provider runs");
         issuer.endpoint(path)
+    }
+}
+
+impl TestOrgdesk {
+    /// An HTTP client signed in as a demo person, through the provider's
+    /// login page, as a browser would be.
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let password = self
+            .running
+            .demo_sign_ins
+            .iter()
+            .find(|(e, _)| e == email)
+            .map(|(_, p)| p.clone())
+            .expect("a demo person");
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let login_page = client
+            .get(self.console("/auth/login"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login_page.url().path(), "/u/login", "sent to the provider");
+        let state = login_page
+            .url()
+            .query_pairs()
+            .find(|(k, _)| k == "state")
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        let back = client
+            .post(self.provider("u/login"))
+            .form(&[
+                ("state", state.as_str()),
+                ("email", email),
+                ("password", password.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            back.url().path(),
+            "/organizations",
+            "signed in and back on the console"
+        );
+        assert!(back.status().is_success(), "{}", back.status());
+        client
     }
 }

@@ -71,7 +71,7 @@ pub fn server_binary(profile: Profile) -> PathBuf {
 /// directly and it shuts down gracefully.
 pub fn exec_server(profile: Profile) -> Result<(), String> {
     let mut cmd = Command::new(server_binary(profile));
-    cmd.arg("serve");
+    cmd.args(["serve", "--demo"]);
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;

@@ -1,0 +1,12 @@
+//! The audit log.
+
+use leptos::prelude::*;
+
+use super::{AppError, AuditRow};
+
+/// The whole log, newest first, 50 at a time before entry `before`.
+/// Needs `audit:read-all` (staff).
+#[server(endpoint = "audit/list")]
+pub async fn audit_log(before: Option<i64>) -> Result<Vec<AuditRow>, AppError> {
+    crate::ssr::handlers::audit_log(before).await
+}

@@ -1,0 +1,55 @@
+//! The error every server function answers with.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// A failure the person using the console can act on. No internal detail
+/// crosses the wire: those are logged on the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Sign in to continue.")]
+    Unauthenticated,
+    #[error("Not found.")]
+    NotFound,
+    #[error("You are not allowed to do this.")]
+    Forbidden,
+    /// Input breaks a rule; `field` names the form field.
+    #[error("{message}")]
+    Invalid {
+        field: Option<String>,
+        message: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("The identity provider is unavailable; nothing was changed. Try again shortly.")]
+    Unavailable,
+    #[error("Something went wrong; it has been logged.")]
+    Internal,
+    /// The request itself failed (network, encoding).
+    #[error("The request failed: {0}")]
+    Request(String),
+}
+
+impl AppError {
+    /// The message for a form field, if this error is about it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Invalid {
+                field: Some(f),
+                message,
+            } if f == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Request(value.to_string())
+    }
+}

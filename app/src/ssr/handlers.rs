@@ -1,0 +1,200 @@
+//! The bodies of the server functions: take the request's context, call a
+//! domain service, map the result to wire types.
+
+use std::collections::BTreeMap;
+
+use orgdesk_domain::{
+    organizations::Context,
+    permissions::{AUDIT_READ_ALL, ORGANIZATION_CREATE, ORGANIZATION_DELETE, ORGANIZATION_UPDATE},
+    policy::check,
+    ports::OrganizationFields,
+};
+
+use super::request_context;
+use crate::api::{
+    AppError, AuditRow, Me, OrganizationPage, OrganizationRow, OrganizationView, metadata_from_text,
+};
+
+const PAGE_SIZE: u32 = 50;
+
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    let rc = request_context().await?;
+    Ok(rc.principal.as_ref().map(|p| Me {
+        name: p.name.clone(),
+        email: p.email.clone(),
+        persona: p
+            .headline_persona()
+            .map(|x| x.label())
+            .unwrap_or("member")
+            .to_owned(),
+        can_create_organizations: check(Some(p), ORGANIZATION_CREATE, None).is_ok(),
+        can_read_audit_log: check(Some(p), AUDIT_READ_ALL, None).is_ok(),
+    }))
+}
+
+pub async fn list_organizations(
+    query: String,
+    after: Option<String>,
+) -> Result<OrganizationPage, AppError> {
+    let rc = request_context().await?;
+    let cx = Context {
+        principal: rc.principal.as_ref(),
+        request_id: &rc.request_id,
+    };
+    let page = rc
+        .server
+        .organizations
+        .list(cx, &query, after.as_deref(), PAGE_SIZE)
+        .await?;
+    Ok(OrganizationPage {
+        items: page
+            .items
+            .into_iter()
+            .map(|o| OrganizationRow {
+                id: o.id,
+                name: o.name,
+                display_name: o.display_name,
+            })
+            .collect(),
+        next: page.next,
+    })
+}
+
+pub async fn get_organization(id: String) -> Result<OrganizationView, AppError> {
+    let rc = request_context().await?;
+    let cx = Context {
+        principal: rc.principal.as_ref(),
+        request_id: &rc.request_id,
+    };
+    let (org, persona) = rc.server.organizations.get(cx, &id).await?;
+    Ok(OrganizationView {
+        can_edit: check(cx.principal, ORGANIZATION_UPDATE, Some(&org.id)).is_ok(),
+        can_delete: check(cx.principal, ORGANIZATION_DELETE, Some(&org.id)).is_ok(),
+        persona: persona.label().to_owned(),
+        id: org.id,
+        name: org.name,
+        display_name: org.display_name,
+        metadata: org.metadata.into_iter().collect(),
+    })
+}
+
+fn fields(
+    name: Option<String>,
+    display_name: String,
+    metadata: &str,
+) -> Result<OrganizationFields, AppError> {
+    let metadata: BTreeMap<String, String> = metadata_from_text(metadata)
+        .map_err(|message| AppError::Invalid {
+            field: Some("metadata".into()),
+            message,
+        })?
+        .into_iter()
+        .collect();
+    let display_name = Some(display_name.trim().to_owned()).filter(|d| !d.is_empty());
+    Ok(OrganizationFields {
+        name,
+        display_name,
+        metadata: Some(metadata),
+    })
+}
+
+pub async fn create_organization(
+    name: String,
+    display_name: String,
+    metadata: String,
+) -> Result<String, AppError> {
+    let rc = request_context().await?;
+    let cx = Context {
+        principal: rc.principal.as_ref(),
+        request_id: &rc.request_id,
+    };
+    let fields = fields(Some(name.trim().to_owned()), display_name, &metadata)?;
+    Ok(rc.server.organizations.create(cx, fields).await?.id)
+}
+
+pub async fn update_organization(
+    id: String,
+    display_name: String,
+    metadata: String,
+) -> Result<OrganizationView, AppError> {
+    {
+        let rc = request_context().await?;
+        let cx = Context {
+            principal: rc.principal.as_ref(),
+            request_id: &rc.request_id,
+        };
+        let fields = fields(None, display_name, &metadata)?;
+        rc.server.organizations.update(cx, &id, fields).await?;
+    }
+    get_organization(id).await
+}
+
+pub async fn delete_organization(id: String, confirm: String) -> Result<(), AppError> {
+    let rc = request_context().await?;
+    let cx = Context {
+        principal: rc.principal.as_ref(),
+        request_id: &rc.request_id,
+    };
+    Ok(rc
+        .server
+        .organizations
+        .delete(cx, &id, confirm.trim())
+        .await?)
+}
+
+pub async fn audit_log(before: Option<i64>) -> Result<Vec<AuditRow>, AppError> {
+    let rc = request_context().await?;
+    let entries = rc
+        .server
+        .audit
+        .list_all(rc.principal.as_ref(), before, PAGE_SIZE)
+        .await?;
+    Ok(entries
+        .into_iter()
+        .map(|e| AuditRow {
+            id: e.id,
+            at: utc(e.at_ms),
+            actor: e.actor_email,
+            persona: e.persona,
+            organization: e.org_name.or(e.org_id),
+            action: e.action,
+            before: e.before.map(|v| v.to_string()),
+            after: e.after.map(|v| v.to_string()),
+            reason: e.reason,
+            request_id: e.request_id,
+            outcome: e.outcome.as_str().to_owned(),
+        })
+        .collect())
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in UTC, from milliseconds since the epoch.
+fn utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_times_read_as_calendar_dates() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00:00");
+        assert_eq!(super::utc(951_782_400_000), "2000-02-29 00:00:00");
+        assert_eq!(super::utc(1_795_335_245_000), "2026-11-22 08:14:05");
+    }
+}

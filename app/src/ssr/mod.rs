@@ -1,0 +1,102 @@
+//! Server-only parts of the app: what the axum server needs from it, and what
+//! pages need from the request while they render on the server.
+
+use leptos::prelude::*;
+use leptos_axum::AxumRouteListing;
+
+use crate::App;
+
+/// Every route of the console, for the server's router.
+pub fn routes() -> Vec<AxumRouteListing> {
+    leptos_axum::generate_route_list(App)
+}
+
+/// The `Cookie` header of the request being rendered.
+pub(crate) fn cookie_header() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+/// Marks the response being rendered with a status, such as 404 for a page that does not exist.
+pub(crate) fn set_status(status: http::StatusCode) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+}
+
+pub mod handlers;
+
+use std::sync::Arc;
+
+use orgdesk_domain::{
+    Principal, ServiceError, audit::AuditService, organizations::OrganizationService,
+};
+
+use crate::api::AppError;
+
+/// Where server functions find the signed-in person.
+#[async_trait::async_trait]
+pub trait SessionSource: Send + Sync {
+    async fn principal(&self, headers: &http::HeaderMap) -> Option<Principal>;
+}
+
+/// What the server provides to every server function and page render.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub organizations: OrganizationService,
+    pub audit: AuditService,
+    pub sessions: Arc<dyn SessionSource>,
+}
+
+/// One request: its context, who asks, and its id.
+pub(crate) struct RequestContext {
+    pub server: ServerContext,
+    pub principal: Option<Principal>,
+    pub request_id: String,
+}
+
+/// The context of the request being served.
+pub(crate) async fn request_context() -> Result<RequestContext, AppError> {
+    let server = use_context::<ServerContext>().ok_or_else(|| {
+        tracing_error("the server context is missing");
+        AppError::Internal
+    })?;
+    let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    let principal = server.sessions.principal(&parts.headers).await;
+    let request_id = parts
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    Ok(RequestContext {
+        server,
+        principal,
+        request_id,
+    })
+}
+
+fn tracing_error(message: &str) {
+    leptos::logging::error!("{message}");
+}
+
+impl From<ServiceError> for AppError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Unauthenticated => AppError::Unauthenticated,
+            ServiceError::NotFound => AppError::NotFound,
+            ServiceError::Forbidden => AppError::Forbidden,
+            ServiceError::Invalid { field, message } => AppError::Invalid { field, message },
+            ServiceError::Conflict(message) => AppError::Conflict(message),
+            ServiceError::Unavailable => AppError::Unavailable,
+            ServiceError::Internal => AppError::Internal,
+        }
+    }
+}

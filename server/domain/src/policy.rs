@@ -1,0 +1,188 @@
+//! The authorization policy: may this principal do this, in this organization
+//! (or outside any)? Deny by default, with the reason.
+
+use crate::{Permission, Persona, Principal, permissions::holds};
+
+/// Why a request was denied.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("sign in first")]
+    NotSignedIn,
+    /// They have no persona in that organization: to them it does not exist.
+    #[error("not a member of the organization")]
+    NotInOrganization,
+    #[error("the {persona:?} persona may not {permission:?}")]
+    MissingPermission {
+        persona: Persona,
+        permission: Permission,
+    },
+}
+
+/// Checks `permission` for `principal` acting in `org_id` (or globally when
+/// `None`); returns the persona they act as.
+pub fn check(
+    principal: Option<&Principal>,
+    permission: Permission,
+    org_id: Option<&str>,
+) -> Result<Persona, Denied> {
+    let principal = principal.ok_or(Denied::NotSignedIn)?;
+    let persona = match org_id {
+        Some(org_id) => principal
+            .persona_in(org_id)
+            .ok_or(Denied::NotInOrganization)?,
+        None => principal
+            .global_persona()
+            .ok_or(Denied::MissingPermission {
+                persona: principal.headline_persona().unwrap_or(Persona::Member),
+                permission,
+            })?,
+    };
+    if holds(persona, permission) {
+        Ok(persona)
+    } else {
+        Err(Denied::MissingPermission {
+            persona,
+            permission,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{GlobalRole, OrgRef, permissions::*};
+
+    fn org(id: &str) -> OrgRef {
+        OrgRef {
+            id: id.into(),
+            name: id.into(),
+            display_name: None,
+        }
+    }
+
+    fn principal(global: Option<GlobalRole>, admin: &[&str], member: &[&str]) -> Principal {
+        Principal {
+            user_id: "auth0|x".into(),
+            email: "x@example.com".into(),
+            name: "X".into(),
+            global_role: global,
+            admin_of: admin.iter().map(|id| org(id)).collect(),
+            member_of: member.iter().map(|id| org(id)).collect(),
+        }
+    }
+
+    #[test]
+    fn the_policy_table() {
+        let staff = principal(Some(GlobalRole::Staff), &[], &[]);
+        let help = principal(Some(GlobalRole::HelpDesk), &[], &[]);
+        let admin_a = principal(None, &["org_a"], &[]);
+        let member_a = principal(None, &[], &["org_a"]);
+        let allowed = |p: Option<&Principal>, perm, org| check(p, perm, org).is_ok();
+        // (case, who, permission, in which organization, allowed)
+        type Case<'a> = (
+            &'a str,
+            Option<&'a Principal>,
+            Permission,
+            Option<&'a str>,
+            bool,
+        );
+        let cases: &[Case] = &[
+            (
+                "staff browses",
+                Some(&staff),
+                ORGANIZATIONS_BROWSE,
+                None,
+                true,
+            ),
+            (
+                "staff creates",
+                Some(&staff),
+                ORGANIZATION_CREATE,
+                None,
+                true,
+            ),
+            (
+                "staff deletes any",
+                Some(&staff),
+                ORGANIZATION_DELETE,
+                Some("org_b"),
+                true,
+            ),
+            (
+                "help desk browses",
+                Some(&help),
+                ORGANIZATIONS_BROWSE,
+                None,
+                true,
+            ),
+            (
+                "help desk reads any",
+                Some(&help),
+                ORGANIZATION_READ,
+                Some("org_b"),
+                true,
+            ),
+            (
+                "help desk may not update",
+                Some(&help),
+                ORGANIZATION_UPDATE,
+                Some("org_b"),
+                false,
+            ),
+            (
+                "help desk may not create",
+                Some(&help),
+                ORGANIZATION_CREATE,
+                None,
+                false,
+            ),
+            (
+                "admin reads own",
+                Some(&admin_a),
+                ORGANIZATION_READ,
+                Some("org_a"),
+                true,
+            ),
+            (
+                "admin may not read another",
+                Some(&admin_a),
+                ORGANIZATION_READ,
+                Some("org_b"),
+                false,
+            ),
+            (
+                "admin may not browse all",
+                Some(&admin_a),
+                ORGANIZATIONS_BROWSE,
+                None,
+                false,
+            ),
+            (
+                "admin may not delete own",
+                Some(&admin_a),
+                ORGANIZATION_DELETE,
+                Some("org_a"),
+                false,
+            ),
+            (
+                "member may not read",
+                Some(&member_a),
+                ORGANIZATION_READ,
+                Some("org_a"),
+                false,
+            ),
+            ("anonymous", None, ORGANIZATION_READ, Some("org_a"), false),
+        ];
+        for (case, p, perm, org, expected) in cases {
+            assert_eq!(allowed(*p, *perm, *org), *expected, "{case}");
+        }
+        assert_eq!(
+            check(Some(&admin_a), ORGANIZATION_READ, Some("org_b")),
+            Err(Denied::NotInOrganization)
+        );
+        assert_eq!(
+            check(None, ORGANIZATION_READ, None),
+            Err(Denied::NotSignedIn)
+        );
+    }
+}

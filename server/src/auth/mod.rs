@@ -1,0 +1,358 @@
+//! Console sign-in with OpenID Connect (authorization code, PKCE, nonce) at
+//! the identity provider, and sessions kept in the console's database.
+//!
+//! - `GET /auth/login?return_to=/path` starts a sign-in.
+//! - `GET /auth/callback` finishes it: who the person is comes from the ID
+//!   token's subject and the identity provider's Management API, never from
+//!   the browser. A new session id is issued every time.
+//! - `POST /auth/logout` ends the session here and at the provider.
+
+mod oidc;
+mod pages;
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    extract::{Query, State},
+    http::{HeaderMap, HeaderValue, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use openidconnect::{
+    AuthorizationCode, CsrfToken, Nonce, PkceCodeChallenge, PkceCodeVerifier, Scope, TokenResponse,
+    core::CoreAuthenticationFlow,
+};
+use orgdesk_domain::Principal;
+use orgdesk_storage::{PendingLogin, Storage};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+pub use oidc::OidcSettings;
+
+use crate::{
+    AppState,
+    adapters::{ManagementApi, RoleNames},
+};
+
+/// The console's session cookie.
+pub const SESSION_COOKIE: &str = "orgdesk_session";
+/// Binds a callback to the browser that started the sign-in.
+const LOGIN_COOKIE: &str = "orgdesk_login";
+const LOGIN_WINDOW: Duration = Duration::from_secs(600);
+const SESSION_LIFETIME: Duration = Duration::from_secs(8 * 3600);
+
+/// What a session holds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SessionData {
+    pub principal: Principal,
+    /// For the provider's logout (`id_token_hint`).
+    pub id_token: String,
+}
+
+/// Sign-in and sessions.
+pub struct Auth {
+    oidc: oidc::Oidc,
+    storage: Storage,
+    management: ManagementApi,
+    roles: RoleNames,
+    console_url: Url,
+}
+
+fn sha256_hex(value: &str) -> String {
+    Sha256::digest(value.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_millis() as i64
+}
+
+/// A cookie value from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Only paths of this console: `/x`, never `//host` or a full URL.
+fn safe_return_to(path: Option<&str>) -> String {
+    match path {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        _ => "/organizations".to_owned(),
+    }
+}
+
+impl Auth {
+    pub fn new(
+        settings: OidcSettings,
+        storage: Storage,
+        management: ManagementApi,
+        roles: RoleNames,
+        console_url: Url,
+    ) -> Self {
+        Self {
+            oidc: oidc::Oidc::new(settings),
+            storage,
+            management,
+            roles,
+            console_url,
+        }
+    }
+
+    fn set_cookie(&self, name: &str, value: &str, path: &str, max_age: Duration) -> HeaderValue {
+        let secure = if self.console_url.scheme() == "https" {
+            "; Secure"
+        } else {
+            ""
+        };
+        HeaderValue::from_str(&format!(
+            "{name}={value}; Path={path}; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+            max_age.as_secs()
+        ))
+        .expect("cookie values are plain tokens")
+    }
+
+    /// The session of a request, if it has a live one.
+    pub async fn session(&self, headers: &HeaderMap) -> Option<SessionData> {
+        let token = cookie(headers, SESSION_COOKIE)?;
+        match self.storage.session(&sha256_hex(&token)).await {
+            Ok(data) => data.and_then(|d| serde_json::from_str(&d).ok()),
+            Err(error) => {
+                tracing::error!(%error, "reading a session");
+                None
+            }
+        }
+    }
+}
+
+/// The sign-in routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", get(login))
+        .route("/auth/callback", get(callback))
+        .route("/auth/logout", post(logout))
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    return_to: Option<String>,
+}
+
+/// `GET /auth/login`. Public.
+async fn login(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+    let auth = &state.auth;
+    let client = match auth.oidc.client().await {
+        Ok(client) => client,
+        Err(error) => return pages::unavailable(&error),
+    };
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, csrf, nonce) = client
+        .client
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            || CsrfToken::new_random_len(32),
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let pending = PendingLogin {
+        nonce: nonce.secret().clone(),
+        pkce_verifier: verifier.secret().clone(),
+        return_to: safe_return_to(q.return_to.as_deref()),
+    };
+    let expires = now_ms() + LOGIN_WINDOW.as_millis() as i64;
+    if let Err(error) = auth
+        .storage
+        .put_pending_login(&sha256_hex(csrf.secret()), &pending, expires)
+        .await
+    {
+        tracing::error!(%error, "storing a sign-in");
+        return pages::unavailable("the console's database");
+    }
+    let mut response = Redirect::to(url.as_str()).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        auth.set_cookie(LOGIN_COOKIE, csrf.secret(), "/auth", LOGIN_WINDOW),
+    );
+    response
+}
+
+#[derive(Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// `GET /auth/callback`. Public; the state, the browser's cookie and the
+/// code decide.
+async fn callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    let auth = &state.auth;
+    if let Some(error) = q.error {
+        return pages::refused(&error, q.error_description.as_deref().unwrap_or_default());
+    }
+    let (Some(code), Some(csrf)) = (q.code, q.state) else {
+        return pages::expired();
+    };
+    if cookie(&headers, LOGIN_COOKIE).as_deref() != Some(csrf.as_str()) {
+        return pages::expired();
+    }
+    let pending = match auth.storage.take_pending_login(&sha256_hex(&csrf)).await {
+        Ok(Some(pending)) => pending,
+        Ok(None) => return pages::expired(),
+        Err(error) => {
+            tracing::error!(%error, "reading a sign-in");
+            return pages::unavailable("the console's database");
+        }
+    };
+    let session = match finish(auth, code, pending.pkce_verifier, pending.nonce).await {
+        Ok(session) => session,
+        Err(message) => return pages::unavailable(&message),
+    };
+    let token = CsrfToken::new_random_len(32).secret().clone();
+    let expires = now_ms() + SESSION_LIFETIME.as_millis() as i64;
+    let data = serde_json::to_string(&session).expect("plain structs serialize");
+    let stored = async {
+        // A session id from before sign-in never carries over (fixation).
+        if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+            auth.storage.delete_session(&sha256_hex(&old)).await?;
+        }
+        auth.storage
+            .put_session(&sha256_hex(&token), &data, expires)
+            .await
+    }
+    .await;
+    if let Err(error) = stored {
+        tracing::error!(%error, "storing a session");
+        return pages::unavailable("the console's database");
+    }
+    tracing::info!(user = %session.principal.user_id, "signed in");
+    let mut response = Redirect::to(&pending.return_to).into_response();
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        auth.set_cookie(SESSION_COOKIE, &token, "/", SESSION_LIFETIME),
+    );
+    headers.append(
+        header::SET_COOKIE,
+        auth.set_cookie(LOGIN_COOKIE, "", "/auth", Duration::ZERO),
+    );
+    response
+}
+
+/// Trades the code for tokens, checks the ID token, and asks the identity
+/// provider who the person is.
+async fn finish(
+    auth: &Auth,
+    code: String,
+    verifier: String,
+    nonce: String,
+) -> Result<SessionData, String> {
+    let oidc = auth.oidc.client().await?;
+    let request = oidc
+        .client
+        .exchange_code(AuthorizationCode::new(code))
+        .map_err(|e| format!("sign-in configuration: {e}"))?
+        .set_pkce_verifier(PkceCodeVerifier::new(verifier));
+    let tokens = request
+        .request_async(&oidc.http)
+        .await
+        .map_err(|e| format!("the identity provider refused the sign-in: {e}"))?;
+    let id_token = tokens
+        .id_token()
+        .ok_or("the identity provider sent no ID token")?;
+    let claims = match id_token.claims(&oidc.client.id_token_verifier(), &Nonce::new(nonce.clone()))
+    {
+        Ok(claims) => claims.clone(),
+        Err(first) => {
+            // The provider may have rotated its keys since discovery: look again once.
+            let fresh = auth.oidc.rediscover().await?;
+            id_token
+                .claims(&fresh.client.id_token_verifier(), &Nonce::new(nonce))
+                .map_err(|_| format!("the ID token did not verify: {first}"))?
+                .clone()
+        }
+    };
+    let user_id = claims.subject().as_str().to_owned();
+    let email = claims
+        .email()
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_default();
+    let name = claims
+        .name()
+        .and_then(|n| n.get(None))
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_else(|| email.clone());
+    let principal = auth
+        .management
+        .principal(&user_id, &email, &name, &auth.roles)
+        .await
+        .map_err(|e| format!("could not read who you are from the identity provider: {e}"))?;
+    Ok(SessionData {
+        principal,
+        id_token: id_token.to_string(),
+    })
+}
+
+/// `POST /auth/logout`. Ends the session here, then at the provider.
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let auth = &state.auth;
+    let session = auth.session(&headers).await;
+    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+        && let Err(error) = auth.storage.delete_session(&sha256_hex(&token)).await
+    {
+        tracing::error!(%error, "deleting a session");
+    }
+    let mut target = auth.oidc.logout_url();
+    target
+        .query_pairs_mut()
+        .append_pair("post_logout_redirect_uri", auth.console_url.as_str())
+        .append_pair("client_id", auth.oidc.client_id());
+    if let Some(session) = session {
+        target
+            .query_pairs_mut()
+            .append_pair("id_token_hint", &session.id_token);
+    }
+    let mut response = Redirect::to(target.as_str()).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        auth.set_cookie(SESSION_COOKIE, "", "/", Duration::ZERO),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn return_paths_stay_on_the_console() {
+        let cases = [
+            (Some("/organizations?q=acme"), "/organizations?q=acme"),
+            (Some("//evil.example/x"), "/organizations"),
+            (Some("https://evil.example/"), "/organizations"),
+            (Some("/\\evil.example"), "/organizations"),
+            (None, "/organizations"),
+        ];
+        for (given, expected) in cases {
+            assert_eq!(super::safe_return_to(given), expected, "{given:?}");
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The persona matrix: every server function, for every persona, acting on
+//! their own organization and on another. Each row says allowed or refused.
+//! The test fails when a registered server function has no row.
+//!
+//! Organization A is MetaHexa Bank (Sally administers it); B is AdventureZ
+//! (Sumana administers it); Jonno is a plain member of Suzie's Rafting.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+/// Who calls.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Caller {
+    Staff,
+    HelpDesk,
+    AdminOfA,
+    AdminOfB,
+    Member,
+    Anonymous,
+}
+
+use Caller::*;
+
+const CALLERS: [Caller; 6] = [Staff, HelpDesk, AdminOfA, AdminOfB, Member, Anonymous];
+
+fn email(caller: Caller) -> Option<&'static str> {
+    match caller {
+        Staff => Some("staff@travel0.example"),
+        HelpDesk => Some("helpdesk@travel0.example"),
+        AdminOfA => Some("sally@metahexa.example"),
+        AdminOfB => Some("sumana@adventurez.example"),
+        Member => Some("jonno@suzies.example"),
+        Anonymous => None,
+    }
+}
+
+/// Which organization a row acts on.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    None,
+    A,
+    B,
+}
+
+/// What a row expects.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Expect {
+    Allowed,
+    Refused,
+}
+
+use Expect::*;
+
+/// (server function endpoint, target, [expected for each of CALLERS]).
+type Row = (&'static str, Target, [Expect; 6]);
+
+const MATRIX: &[Row] = &[
+    //                                          Staff    HelpDesk AdminOfA AdminOfB Member   Anonymous
+    (
+        "current-user",
+        Target::None,
+        [Allowed, Allowed, Allowed, Allowed, Allowed, Allowed],
+    ),
+    (
+        "organizations/list",
+        Target::None,
+        [Allowed, Allowed, Allowed, Allowed, Allowed, Refused],
+    ),
+    (
+        "organizations/get",
+        Target::A,
+        [Allowed, Allowed, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "organizations/get",
+        Target::B,
+        [Allowed, Allowed, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "organizations/create",
+        Target::None,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organizations/update",
+        Target::A,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organizations/update",
+        Target::B,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organizations/delete",
+        Target::A,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organizations/delete",
+        Target::B,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "audit/list",
+        Target::None,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+];
+
+/// The form a server function gets in a row.
+fn form(endpoint: &str, org: Option<&str>, n: usize) -> Vec<(String, String)> {
+    let id = org.unwrap_or_default().to_owned();
+    let pairs: Vec<(&str, String)> = match endpoint {
+        "organizations/list" => vec![("query", String::new())],
+        "organizations/get" => vec![("id", id)],
+        "organizations/create" => vec![
+            ("name", format!("matrix-{n}")),
+            ("display_name", String::new()),
+            ("metadata", String::new()),
+        ],
+        "organizations/update" => vec![
+            ("id", id),
+            ("display_name", "Renamed".into()),
+            ("metadata", String::new()),
+        ],
+        // A wrong confirmation: an allowed caller gets past the policy to the
+        // confirmation check, and nothing is deleted.
+        "organizations/delete" => vec![("id", id), ("confirm", "not-the-name".into())],
+        _ => vec![],
+    };
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// Allowed, or refused by the authorization rules (as opposed to another failure).
+fn outcome(status: u16, body: &str) -> Expect {
+    if status == 200 {
+        return Allowed;
+    }
+    let error: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    match error.as_str() {
+        Some("Unauthenticated" | "Forbidden" | "NotFound") => Refused,
+        _ if error["Invalid"]["field"] == "confirm" => Allowed,
+        _ => panic!("neither allowed nor refused: {status} {body}"),
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_for_every_persona_on_own_and_other_organizations() {
+    let orgdesk = support::start_demo().await;
+    let mut clients = Vec::new();
+    for caller in CALLERS {
+        clients.push(match email(caller) {
+            Some(email) => orgdesk.signed_in(email).await,
+            None => reqwest::Client::new(),
+        });
+    }
+    let staff = clients[0].clone();
+    let list_url = orgdesk.console("/api/organizations/list");
+    let org_id = |name: &'static str| {
+        let (staff, url) = (staff.clone(), list_url.clone());
+        async move {
+            let page: Value = staff
+                .post(url)
+                .form(&[("query", name)])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            page["items"][0]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let a = org_id("metahexa-bank").await;
+    let b = org_id("adventurez").await;
+
+    let mut n = 0;
+    for (endpoint, target, expected) in MATRIX {
+        let org = match target {
+            Target::None => None,
+            Target::A => Some(a.as_str()),
+            Target::B => Some(b.as_str()),
+        };
+        for (i, caller) in CALLERS.into_iter().enumerate() {
+            n += 1;
+            let response = clients[i]
+                .post(orgdesk.console(&format!("/api/{endpoint}")))
+                .form(&form(endpoint, org, n))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap();
+            assert_eq!(
+                outcome(status, &body),
+                expected[i],
+                "{endpoint} on {target:?} by {caller:?}: {status} {body}"
+            );
+        }
+    }
+
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+        .collect();
+    let covered: BTreeSet<String> = MATRIX.iter().map(|(e, _, _)| e.to_string()).collect();
+    assert_eq!(
+        registered, covered,
+        "every server function has rows in the matrix"
+    );
+}
+
+#[tokio::test]
+async fn each_persona_lists_exactly_the_organizations_it_may_see() {
+    let orgdesk = support::start_demo().await;
+    let all = [
+        "adventurez",
+        "gupta-smith-law",
+        "hoekstra-associates",
+        "many-student-university",
+        "metahexa-bank",
+        "rocky-mountain-high",
+        "suzies-rafting",
+    ];
+    let cases: [(&str, &[&str]); 5] = [
+        ("staff@travel0.example", &all),
+        ("helpdesk@travel0.example", &all),
+        ("sally@metahexa.example", &["metahexa-bank"]),
+        (
+            "sumana@adventurez.example",
+            &["adventurez", "rocky-mountain-high"],
+        ),
+        ("jonno@suzies.example", &[]),
+    ];
+    for (email, expected) in cases {
+        let client = orgdesk.signed_in(email).await;
+        let page: Value = client
+            .post(orgdesk.console("/api/organizations/list"))
+            .form(&[("query", "")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let names: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, expected, "{email}");
+    }
+}
