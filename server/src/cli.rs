@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use orgdesk_config::Config;
 
-use crate::{StartOptions, start_with, telemetry};
+use crate::{StartOptions, provider_admin, start_with, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,6 +31,27 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Maintain the built-in provider's database.
+    #[command(subcommand)]
+    Provider(ProviderCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ProviderCommand {
+    /// Make a new signing key; the previous one stays published.
+    RotateKeys,
+    /// Create or update clients, roles, users and organizations from a TOML file.
+    Provision {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Insert N organizations named PREFIX-000001 … quickly (for load tests).
+    SeedOrganizations {
+        #[arg(long)]
+        count: u64,
+        #[arg(long, default_value = "seeded")]
+        prefix: String,
+    },
 }
 
 /// Parses the command line, runs the command, and maps failure to exit code 1
@@ -47,11 +68,19 @@ pub fn main() -> ExitCode {
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let result = match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => runtime.block_on(serve(config, StartOptions { demo })),
+        Command::Provider(ProviderCommand::RotateKeys) => {
+            runtime.block_on(provider_admin::rotate_keys(&config))
+        }
+        Command::Provider(ProviderCommand::Provision { file }) => {
+            runtime.block_on(provider_admin::provision(&config, &file))
+        }
+        Command::Provider(ProviderCommand::SeedOrganizations { count, prefix }) => {
+            runtime.block_on(provider_admin::seed_organizations(&config, count, &prefix))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            tracing::error!("{message}");
             eprintln!("orgdesk: {message}");
             ExitCode::FAILURE
         }

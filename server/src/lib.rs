@@ -10,6 +10,7 @@ pub mod cli;
 mod demo;
 mod health;
 pub mod identity;
+pub mod provider_admin;
 mod startup;
 pub mod sync;
 pub mod telemetry;

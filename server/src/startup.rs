@@ -116,6 +116,15 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
                 setting: "ORGDESK_PROVIDER__DATABASE_URL",
                 source: source.into(),
             })?;
+        if let Some(file) = &config.provider.provisioning {
+            let provisioning =
+                crate::provider_admin::read_provisioning(file).map_err(StartupError::Identity)?;
+            state
+                .apply(&provisioning)
+                .await
+                .map_err(|e| StartupError::Identity(e.to_string()))?;
+        }
+        spawn_key_reload(state.clone());
         let router = orgdesk_provider::router(state.clone())
             .layer(axum::middleware::from_fn(telemetry::request_id));
         servers.push((
@@ -223,6 +232,21 @@ impl Running {
         }
         result
     }
+}
+
+/// Re-reads the signing keys every minute, so that a rotation made by
+/// `orgdesk provider rotate-keys` (or another process) is used for signing.
+fn spawn_key_reload(state: ProviderState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if let Err(error) = state.reload_keys().await {
+                tracing::warn!(%error, "reloading the signing keys failed; will retry");
+            }
+        }
+    });
 }
 
 async fn bind(

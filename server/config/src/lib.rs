@@ -130,6 +130,9 @@ pub struct ProviderConfig {
     pub database_url: Option<Secret>,
     /// A Management API rate limit that answers 429 as Auth0 does. Off by default.
     pub rate_limit: Option<RateLimitConfig>,
+    /// A provisioning file (clients, roles, users, organizations) applied at
+    /// every start; `orgdesk provider provision --file` applies one at once.
+    pub provisioning: Option<PathBuf>,
 }
 
 /// A token bucket: `burst` requests at once, refilled at `per_second`.
@@ -147,6 +150,7 @@ impl Default for ProviderConfig {
             public_url: None,
             database_url: None,
             rate_limit: None,
+            provisioning: None,
         }
     }
 }
