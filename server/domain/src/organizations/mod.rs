@@ -122,8 +122,20 @@ impl OrganizationService {
         cx: Context<'_>,
         id: &str,
     ) -> Result<(Organization, Persona), ServiceError> {
-        let persona = check(cx.principal, ORGANIZATION_READ, Some(id))?;
+        self.load_for(cx, id, ORGANIZATION_READ).await
+    }
+
+    /// Loads an organization the caller may see (others are not found), then
+    /// checks `permission` against the organization it loaded.
+    async fn load_for(
+        &self,
+        cx: Context<'_>,
+        id: &str,
+        permission: crate::Permission,
+    ) -> Result<(Organization, Persona), ServiceError> {
+        check(cx.principal, ORGANIZATION_READ, Some(id))?;
         let org = self.idp.organization(id).await.map_err(port_error)?;
+        let persona = check(cx.principal, permission, Some(&org.id))?;
         Ok((org, persona))
     }
 
@@ -159,9 +171,7 @@ impl OrganizationService {
         id: &str,
         fields: OrganizationFields,
     ) -> Result<Organization, ServiceError> {
-        check(cx.principal, ORGANIZATION_READ, Some(id))?;
-        let before = self.idp.organization(id).await.map_err(port_error)?;
-        let persona = check(cx.principal, ORGANIZATION_UPDATE, Some(&before.id))?;
+        let (before, persona) = self.load_for(cx, id, ORGANIZATION_UPDATE).await?;
         if let Some(display_name) = &fields.display_name {
             rules::display_name(display_name)?;
         }
@@ -196,9 +206,7 @@ impl OrganizationService {
         id: &str,
         typed_name: &str,
     ) -> Result<(), ServiceError> {
-        check(cx.principal, ORGANIZATION_READ, Some(id))?;
-        let before = self.idp.organization(id).await.map_err(port_error)?;
-        let persona = check(cx.principal, ORGANIZATION_DELETE, Some(&before.id))?;
+        let (before, persona) = self.load_for(cx, id, ORGANIZATION_DELETE).await?;
         if typed_name != before.name {
             return Err(ServiceError::invalid(
                 "confirm",
