@@ -7,9 +7,9 @@ use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use orgdesk_provider::seed;
 use serde_json::Value;
 
-use crate::provider::{Provider, engine_name, open_database};
+use crate::provider::Provider;
 use crate::stats::{Summary, ms};
-use crate::{Result, seed_timed};
+use crate::{Result, open_seeded};
 
 /// Untimed requests per case first, so connections, caches and the database's
 /// plans are warm before anything is measured.
@@ -19,12 +19,7 @@ const PAGE_SIZE: usize = 50;
 /// Seeds to `count` organizations if fewer exist, then times `samples`
 /// sequential requests of each case and prints p50, p99 and max.
 pub async fn run(database_url: &str, count: u64, samples: u64) -> Result<()> {
-    let db = open_database(database_url).await?;
-    let engine = engine_name(&db);
-    if seed::count(&db).await? < count {
-        seed_timed(&db, engine, count).await?;
-    }
-    let total = seed::count(&db).await?;
+    let (db, engine, total) = open_seeded(database_url, count).await?;
     // A checkpoint is the base64url (unpadded) name of the last organization
     // seen, as the provider encodes them; this one is 90% through the list.
     let deep_name = seed::name_at(&db, total * 9 / 10)

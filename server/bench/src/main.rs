@@ -1,13 +1,17 @@
-//! `orgdesk-bench`: benchmarks of the built-in provider that print their
-//! figures. `cargo xtask bench` runs them on SQLite and PostgreSQL.
+//! `orgdesk-bench`: benchmarks of the built-in provider and of the console's
+//! organization list that print their figures. `cargo xtask bench` runs them
+//! on SQLite and PostgreSQL.
 //!
-//! The provider is served in this process on a real loopback socket, and the
+//! The provider is served in this process on a real loopback socket. Its
 //! figures are wall times seen by an HTTP client, so they include what a
-//! caller pays (HTTP, JSON, authentication) and not only the queries. Every
-//! loop is bounded, and all traffic goes to 127.0.0.1.
+//! caller pays (HTTP, JSON, authentication) and not only the queries; the
+//! console's are wall times of its service calls. Every loop is bounded, and
+//! all traffic goes to 127.0.0.1.
 
+mod console;
 mod lists;
 mod provider;
+mod scratch;
 mod stats;
 mod token;
 
@@ -57,6 +61,20 @@ enum Command {
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
         samples: u64,
     },
+    /// Fill the console's directory from a seeded provider, then time the
+    /// console's organization list (first page, searches, a deep page).
+    Console {
+        /// The provider's database; the console's goes beside it, fresh, and
+        /// is removed afterwards.
+        #[arg(long)]
+        database_url: String,
+        /// Seed the provider up to this many organizations first, if fewer exist.
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+        count: u64,
+        /// Timed calls per case.
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+        samples: u64,
+    },
     /// Time `POST /oauth/token` (client credentials) at 1 and 16 concurrent clients.
     Token {
         #[arg(long)]
@@ -79,6 +97,11 @@ async fn main() -> ExitCode {
             count,
             samples,
         } => lists::run(&database_url, count, samples).await,
+        Command::Console {
+            database_url,
+            count,
+            samples,
+        } => console::run(&database_url, count, samples).await,
         Command::Token {
             database_url,
             requests,
@@ -100,6 +123,21 @@ async fn seed_only(database_url: &str, count: u64) -> Result<()> {
     seed_timed(&db, engine, count).await?;
     db.close().await;
     Ok(())
+}
+
+/// Opens the provider's database and seeds it to `count` organizations if it
+/// has fewer; returns it with its engine's name and how many it holds.
+pub async fn open_seeded(
+    database_url: &str,
+    count: u64,
+) -> Result<(orgdesk_db::Database, &'static str, u64)> {
+    let db = provider::open_database(database_url).await?;
+    let engine = provider::engine_name(&db);
+    if seed::count(&db).await? < count {
+        seed_timed(&db, engine, count).await?;
+    }
+    let total = seed::count(&db).await?;
+    Ok((db, engine, total))
 }
 
 /// Seeds up to `count` organizations and prints the wall time and the rate.

@@ -69,11 +69,17 @@ fn count(args: &[String]) -> Result<String, String> {
     }
 }
 
-/// The `organizations` and `token` benchmarks on one database.
+/// The `organizations`, `console` and `token` benchmarks on one database.
 fn on_database(binary: &Path, url: &str, engine: &str, count: &str) -> Result<(), String> {
     step(&format!("organizations on {engine} (seeds {count} first)"));
     run(Command::new(binary)
         .args(["organizations", "--database-url", url])
+        .args(["--count", count]))?;
+    // The console's database goes beside the provider's; the benchmark
+    // creates and removes it itself.
+    step(&format!("console on {engine}"));
+    run(Command::new(binary)
+        .args(["console", "--database-url", url])
         .args(["--count", count]))?;
     step(&format!("token on {engine}"));
     run(Command::new(binary).args(["token", "--database-url", url]))
