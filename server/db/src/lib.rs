@@ -90,6 +90,14 @@ impl Database {
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
+                    if engine == Engine::Postgres {
+                        // sqlx prepares every query; after five runs PostgreSQL
+                        // may switch to a generic plan that ignores the
+                        // parameters' selectivity (a substring search then
+                        // walks a whole index). Plan with the actual values.
+                        conn.execute("SET plan_cache_mode = force_custom_plan")
+                            .await?;
+                    }
                     if engine == Engine::Sqlite {
                         let busy_ms = SQLITE_BUSY_TIMEOUT.as_millis();
                         conn.execute(

@@ -78,7 +78,11 @@ pub trait IdentityProvider: Send + Sync {
 /// Auth0's list has no search, so searching happens here.
 #[async_trait]
 pub trait Directory: Send + Sync {
-    async fn upsert(&self, org: &OrgRef) -> Result<(), PortError>;
+    async fn upsert(&self, org: &OrgRef) -> Result<(), PortError> {
+        self.upsert_all(std::slice::from_ref(org)).await
+    }
+    /// Writes many in one transaction (a synchronization page).
+    async fn upsert_all(&self, orgs: &[OrgRef]) -> Result<(), PortError>;
     async fn remove(&self, id: &str) -> Result<(), PortError>;
     /// Organizations whose name or display name contains `query` (any case),
     /// by name, after the name `after`.

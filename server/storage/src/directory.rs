@@ -34,29 +34,33 @@ fn search_text(org: &OrgRef) -> String {
 
 #[async_trait]
 impl Directory for Storage {
-    async fn upsert(&self, org: &OrgRef) -> Result<(), PortError> {
+    async fn upsert_all(&self, orgs: &[OrgRef]) -> Result<(), PortError> {
         let mut tx = self.db.pool().begin().await.map_err(port_error)?;
-        // A renamed organization may take a name another row still holds
-        // until the next sync: the newest writer wins.
-        sqlx::query("DELETE FROM organization_directory WHERE name = $1 AND id <> $2")
-            .bind(&org.name)
+        let synced_at = now_ms();
+        for org in orgs {
+            // A renamed organization may take a name another row still holds
+            // until the next sync: the newest writer wins.
+            sqlx::query("DELETE FROM organization_directory WHERE name = $1 AND id <> $2")
+                .bind(&org.name)
+                .bind(&org.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(port_error)?;
+            sqlx::query(
+                "INSERT INTO organization_directory (id, name, display_name, search_text, synced_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+                 display_name = excluded.display_name, search_text = excluded.search_text, \
+                 synced_at = excluded.synced_at",
+            )
             .bind(&org.id)
+            .bind(&org.name)
+            .bind(&org.display_name)
+            .bind(search_text(org))
+            .bind(synced_at)
             .execute(&mut *tx)
             .await
             .map_err(port_error)?;
-        sqlx::query(
-            "INSERT INTO organization_directory (id, name, display_name, search_text, synced_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
-             display_name = excluded.display_name, search_text = excluded.search_text, synced_at = excluded.synced_at",
-        )
-        .bind(&org.id)
-        .bind(&org.name)
-        .bind(&org.display_name)
-        .bind(search_text(org))
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await
-        .map_err(port_error)?;
+        }
         tx.commit().await.map_err(port_error)
     }
 
@@ -75,16 +79,31 @@ impl Directory for Storage {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<OrgRef>, PortError> {
-        let rows = sqlx::query(
-            "SELECT id, name, display_name FROM organization_directory \
-             WHERE ($1 = '' OR search_text LIKE $2 ESCAPE '\\') AND name > $3 ORDER BY name LIMIT $4",
-        )
-        .bind(query.trim())
-        .bind(like_pattern(query.trim()))
-        .bind(after.unwrap_or_default())
-        .bind(i64::from(limit))
-        .fetch_all(self.db.pool())
-        .await
+        let query = query.trim();
+        let after = after.unwrap_or_default();
+        // Two statements, not one with `$1 = '' OR …`: each gets a plan of
+        // its own (browsing walks the name index; a search can use the
+        // trigram index on PostgreSQL).
+        let rows = if query.is_empty() {
+            sqlx::query(
+                "SELECT id, name, display_name FROM organization_directory \
+                 WHERE name > $1 ORDER BY name LIMIT $2",
+            )
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(self.db.pool())
+            .await
+        } else {
+            sqlx::query(
+                "SELECT id, name, display_name FROM organization_directory \
+                 WHERE search_text LIKE $1 ESCAPE '\\' AND name > $2 ORDER BY name LIMIT $3",
+            )
+            .bind(like_pattern(query))
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(self.db.pool())
+            .await
+        }
         .map_err(port_error)?;
         rows.iter()
             .map(|row| {
