@@ -147,12 +147,7 @@ impl OrganizationService {
         let persona = check(cx.principal, ORGANIZATION_CREATE, None)?;
         let name = fields.name.as_deref().unwrap_or_default();
         rules::name(name)?;
-        if let Some(display_name) = &fields.display_name {
-            rules::display_name(display_name)?;
-        }
-        if let Some(metadata) = &fields.metadata {
-            rules::metadata(metadata)?;
-        }
+        check_fields(&fields)?;
         let entry = self.entry(cx, persona, None, "organization.create", None);
         let audit_id = self.audit.begin(&entry).await.map_err(port_error)?;
         let result = self.idp.create_organization(&fields).await;
@@ -172,12 +167,7 @@ impl OrganizationService {
         fields: OrganizationFields,
     ) -> Result<Organization, ServiceError> {
         let (before, persona) = self.load_for(cx, id, ORGANIZATION_UPDATE).await?;
-        if let Some(display_name) = &fields.display_name {
-            rules::display_name(display_name)?;
-        }
-        if let Some(metadata) = &fields.metadata {
-            rules::metadata(metadata)?;
-        }
+        check_fields(&fields)?;
         let fields = OrganizationFields {
             name: None,
             ..fields
@@ -285,6 +275,17 @@ impl OrganizationService {
             }
         }
     }
+}
+
+/// The display name and metadata within Auth0's limits.
+fn check_fields(fields: &OrganizationFields) -> Result<(), ServiceError> {
+    if let Some(display_name) = &fields.display_name {
+        rules::display_name(display_name)?;
+    }
+    if let Some(metadata) = &fields.metadata {
+        rules::metadata(metadata)?;
+    }
+    Ok(())
 }
 
 fn matches_query(org: &OrgRef, query: &str) -> bool {
