@@ -69,18 +69,10 @@ pub fn site(profile: Profile) -> Result<(), String> {
         ])
         .arg(&pkg)
         .arg(&wasm))?;
-    if profile == Profile::Release {
-        let bundle = pkg.join("orgdesk_bg.wasm");
-        run(Command::new("wasm-opt")
-            .args([
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-            ])
-            .arg(&bundle)
-            .arg("-o")
-            .arg(&bundle))?;
-    }
+    // No wasm-opt: Debian's binaryen (108) turns today's rustc output into a
+    // bundle that loads without error but never hydrates (tried -Oz, -Os, -O1
+    // and --all-features). The wasm-release profile (LTO, opt-level "z") is
+    // the optimization.
 
     step("building the stylesheet (Tailwind CSS)");
     let mut tailwind = Command::new(Path::new("style/node_modules/.bin/tailwindcss"));

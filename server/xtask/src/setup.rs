@@ -100,25 +100,28 @@ fn npm_packages(dir: &Path) -> Result<(), String> {
         .current_dir(dir))
 }
 
-/// Debian's Chromium, for the end2end suite (Playwright cannot download its own here).
-fn chromium() -> Result<(), String> {
-    if on_path("chromium").is_some() {
-        return Ok(());
-    }
-    eprintln!("    chromium is missing; installing Debian's package");
+fn apt_install(packages: &[&str]) -> Result<(), String> {
     let apt = |args: &[&str]| {
         run(Command::new("apt-get")
             .args(args)
             .env("DEBIAN_FRONTEND", "noninteractive"))
     };
     apt(&["update", "-qq"])?;
-    apt(&[
-        "install",
-        "-y",
-        "-qq",
-        "--no-install-recommends",
-        "chromium",
-        "fonts-liberation",
-    ])
-    .map_err(|e| format!("{e}: installing Chromium needs root (apt-get install chromium)"))
+    let mut install = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    install.extend_from_slice(packages);
+    apt(&install).map_err(|e| {
+        format!(
+            "{e}: installing {} needs root (apt-get)",
+            packages.join(" ")
+        )
+    })
+}
+
+/// Debian's Chromium, for the end2end suite (Playwright cannot download its own here).
+fn chromium() -> Result<(), String> {
+    if on_path("chromium").is_some() {
+        return Ok(());
+    }
+    eprintln!("    chromium is missing; installing Debian's package");
+    apt_install(&["chromium", "fonts-liberation"])
 }
