@@ -151,12 +151,7 @@ impl OrganizationService {
         let entry = self.entry(cx, persona, None, "organization.create", None);
         let audit_id = self.audit.begin(&entry).await.map_err(port_error)?;
         let result = self.idp.create_organization(&fields).await;
-        let org = self.finish(audit_id, result).await?;
-        self.directory
-            .upsert(&org.as_ref())
-            .await
-            .map_err(port_error)?;
-        Ok(org)
+        self.finish(audit_id, result).await
     }
 
     /// Replaces the display name and the metadata.
@@ -181,12 +176,7 @@ impl OrganizationService {
         );
         let audit_id = self.audit.begin(&entry).await.map_err(port_error)?;
         let result = self.idp.update_organization(&before.id, &fields).await;
-        let org = self.finish(audit_id, result).await?;
-        self.directory
-            .upsert(&org.as_ref())
-            .await
-            .map_err(port_error)?;
-        Ok(org)
+        self.finish(audit_id, result).await
     }
 
     /// Deletes an organization once the caller has typed its name.
@@ -252,7 +242,8 @@ impl OrganizationService {
         }
     }
 
-    /// Finishes the audit entry with the identity provider's answer.
+    /// Finishes the audit entry with the identity provider's answer and, on
+    /// success, brings the directory in line.
     async fn finish(
         &self,
         audit_id: i64,
@@ -262,6 +253,10 @@ impl OrganizationService {
             Ok(org) => {
                 self.audit
                     .finish(audit_id, Outcome::Succeeded, Some(snapshot(&org)))
+                    .await
+                    .map_err(port_error)?;
+                self.directory
+                    .upsert(&org.as_ref())
                     .await
                     .map_err(port_error)?;
                 Ok(org)
