@@ -11,11 +11,15 @@
 
 mod client;
 mod error;
+mod invitations;
+mod members;
 mod organizations;
 mod token;
 
 pub use client::{ManagementClient, ManagementSettings};
 pub use error::ManagementError;
+pub use invitations::*;
+pub use members::*;
 pub use organizations::{
     Branding, Colors, NewOrganization, Organization, OrganizationPage, OrganizationUpdate, Role,
 };

@@ -3,6 +3,7 @@
 //! rate-limit headers.
 
 mod auth;
+mod invitations;
 mod organization_rules;
 mod organizations;
 mod paging;
@@ -49,7 +50,7 @@ fn table() -> Vec<(Endpoint, MethodRouter<ProviderState>)> {
         path,
         scope,
     };
-    vec![
+    let mut table = vec![
         (
             e("GET", "/organizations", READ_ORGANIZATIONS),
             get(organizations::list),
@@ -88,7 +89,9 @@ fn table() -> Vec<(Endpoint, MethodRouter<ProviderState>)> {
             e("GET", "/users/{id}/organizations", READ_ORGANIZATIONS),
             get(users::organizations),
         ),
-    ]
+    ];
+    table.extend(invitations::table());
+    table
 }
 
 /// The endpoints and their scopes.

@@ -1,0 +1,1 @@
+//! `/api/v2/organizations/{id}/invitations`: the calls the console makes.

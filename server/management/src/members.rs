@@ -1,0 +1,1 @@
+//! Users, roles and organization members: the calls the console makes.
