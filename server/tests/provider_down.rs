@@ -46,6 +46,7 @@ async fn a_create_while_the_provider_is_down_fails_cleanly_and_is_audited_as_fai
         global_role: Some(GlobalRole::Staff),
         admin_of: vec![],
         member_of: vec![],
+        organization: None,
     };
     let cx = Context {
         principal: Some(&staff),

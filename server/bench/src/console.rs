@@ -172,6 +172,7 @@ async fn time_cases(
         global_role: Some(GlobalRole::Staff),
         admin_of: vec![],
         member_of: vec![],
+        organization: None,
     };
     let cx = Context {
         principal: Some(&staff),

@@ -91,4 +91,26 @@ impl AuditService {
             crate::ServiceError::Internal
         })
     }
+
+    /// One organization's log, newest first: for its customer admins, the
+    /// help desk and staff. Another organization's is not found.
+    pub async fn list_for_org(
+        &self,
+        principal: Option<&crate::Principal>,
+        org_id: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<(Vec<Entry>, crate::Persona), crate::ServiceError> {
+        let persona =
+            crate::policy::check(principal, crate::permissions::AUDIT_READ_ORG, Some(org_id))?;
+        let entries = self
+            .log
+            .list(Some(org_id), before, limit)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "audit log");
+                crate::ServiceError::Internal
+            })?;
+        Ok((entries, persona))
+    }
 }

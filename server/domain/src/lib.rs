@@ -8,11 +8,17 @@
 
 pub mod audit;
 pub mod error;
+pub mod invitations;
+pub mod members;
 pub mod organizations;
+pub mod people;
 pub mod permissions;
 pub mod policy;
 pub mod ports;
 pub mod principal;
+pub mod reason;
+pub mod roles;
+mod service;
 
 pub use error::ServiceError;
 pub use permissions::Permission;

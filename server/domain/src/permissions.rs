@@ -19,6 +19,28 @@ pub const ORGANIZATION_UPDATE: Permission = Permission("organization:update");
 pub const ORGANIZATION_DELETE: Permission = Permission("organization:delete");
 /// Read the whole audit log.
 pub const AUDIT_READ_ALL: Permission = Permission("audit:read-all");
+/// Read one organization's audit log.
+pub const AUDIT_READ_ORG: Permission = Permission("audit:read-org");
+/// List an organization's members and their roles.
+pub const MEMBERS_READ: Permission = Permission("members:read");
+/// Add existing people to an organization.
+pub const MEMBERS_ADD: Permission = Permission("members:add");
+/// Remove a member (help desk: with a reason).
+pub const MEMBERS_REMOVE: Permission = Permission("members:remove");
+/// Assign and unassign a member's roles (customer admins: within their ceiling).
+pub const MEMBER_ROLES_CHANGE: Permission = Permission("member-roles:change");
+pub const INVITATIONS_READ: Permission = Permission("invitations:read");
+pub const INVITATIONS_CREATE: Permission = Permission("invitations:create");
+/// Revoke an invitation (help desk: with a reason).
+pub const INVITATIONS_REVOKE: Permission = Permission("invitations:revoke");
+/// Revoke and send again (help desk: with a reason).
+pub const INVITATIONS_RESEND: Permission = Permission("invitations:resend");
+/// Find a person by email and see all their organizations.
+pub const PEOPLE_LOOKUP: Permission = Permission("people:lookup");
+
+/// What the help desk may change, each only with a written reason.
+pub const NEEDS_REASON_FOR_HELP_DESK: &[Permission] =
+    &[MEMBERS_REMOVE, INVITATIONS_REVOKE, INVITATIONS_RESEND];
 
 /// Which persona holds which permission.
 pub const GRANTS: &[(Persona, &[Permission])] = &[
@@ -31,13 +53,47 @@ pub const GRANTS: &[(Persona, &[Permission])] = &[
             ORGANIZATION_UPDATE,
             ORGANIZATION_DELETE,
             AUDIT_READ_ALL,
+            AUDIT_READ_ORG,
+            MEMBERS_READ,
+            MEMBERS_ADD,
+            MEMBERS_REMOVE,
+            MEMBER_ROLES_CHANGE,
+            INVITATIONS_READ,
+            INVITATIONS_CREATE,
+            INVITATIONS_REVOKE,
+            INVITATIONS_RESEND,
+            PEOPLE_LOOKUP,
         ],
     ),
     (
         Persona::HelpDesk,
-        &[ORGANIZATIONS_BROWSE, ORGANIZATION_READ],
+        &[
+            ORGANIZATIONS_BROWSE,
+            ORGANIZATION_READ,
+            AUDIT_READ_ORG,
+            MEMBERS_READ,
+            MEMBERS_REMOVE,
+            INVITATIONS_READ,
+            INVITATIONS_REVOKE,
+            INVITATIONS_RESEND,
+            PEOPLE_LOOKUP,
+        ],
     ),
-    (Persona::CustomerAdmin, &[ORGANIZATION_READ]),
+    (
+        Persona::CustomerAdmin,
+        &[
+            ORGANIZATION_READ,
+            AUDIT_READ_ORG,
+            MEMBERS_READ,
+            MEMBERS_ADD,
+            MEMBERS_REMOVE,
+            MEMBER_ROLES_CHANGE,
+            INVITATIONS_READ,
+            INVITATIONS_CREATE,
+            INVITATIONS_REVOKE,
+            INVITATIONS_RESEND,
+        ],
+    ),
     (Persona::Member, &[]),
 ];
 

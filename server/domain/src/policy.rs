@@ -68,6 +68,8 @@ mod tests {
             global_role: global,
             admin_of: admin.iter().map(|id| org(id)).collect(),
             member_of: member.iter().map(|id| org(id)).collect(),
+            // Signed in to their first organization.
+            organization: admin.iter().chain(member).next().map(|id| org(id)),
         }
     }
 
@@ -77,6 +79,8 @@ mod tests {
         let help = principal(Some(GlobalRole::HelpDesk), &[], &[]);
         let admin_a = principal(None, &["org_a"], &[]);
         let member_a = principal(None, &[], &["org_a"]);
+        // Admin of A and C, signed in to A.
+        let admin_a_c = principal(None, &["org_a", "org_c"], &[]);
         let allowed = |p: Option<&Principal>, perm, org| check(p, perm, org).is_ok();
         // (case, who, permission, in which organization, allowed)
         type Case<'a> = (
@@ -168,6 +172,97 @@ mod tests {
                 "member may not read",
                 Some(&member_a),
                 ORGANIZATION_READ,
+                Some("org_a"),
+                false,
+            ),
+            (
+                "admin of two acts in the one signed in to",
+                Some(&admin_a_c),
+                MEMBERS_ADD,
+                Some("org_a"),
+                true,
+            ),
+            (
+                "admin of two must switch to act in the other",
+                Some(&admin_a_c),
+                ORGANIZATION_READ,
+                Some("org_c"),
+                false,
+            ),
+            (
+                "help desk reads members anywhere",
+                Some(&help),
+                MEMBERS_READ,
+                Some("org_b"),
+                true,
+            ),
+            (
+                "help desk may remove a member",
+                Some(&help),
+                MEMBERS_REMOVE,
+                Some("org_b"),
+                true,
+            ),
+            (
+                "help desk may not add members",
+                Some(&help),
+                MEMBERS_ADD,
+                Some("org_b"),
+                false,
+            ),
+            (
+                "help desk may not change roles",
+                Some(&help),
+                MEMBER_ROLES_CHANGE,
+                Some("org_b"),
+                false,
+            ),
+            (
+                "help desk may not invite",
+                Some(&help),
+                INVITATIONS_CREATE,
+                Some("org_b"),
+                false,
+            ),
+            (
+                "help desk may resend",
+                Some(&help),
+                INVITATIONS_RESEND,
+                Some("org_b"),
+                true,
+            ),
+            (
+                "help desk looks people up",
+                Some(&help),
+                PEOPLE_LOOKUP,
+                None,
+                true,
+            ),
+            (
+                "admin may not look people up",
+                Some(&admin_a),
+                PEOPLE_LOOKUP,
+                None,
+                false,
+            ),
+            (
+                "admin reads own org's audit log",
+                Some(&admin_a),
+                AUDIT_READ_ORG,
+                Some("org_a"),
+                true,
+            ),
+            (
+                "admin may not read the whole audit log",
+                Some(&admin_a),
+                AUDIT_READ_ALL,
+                None,
+                false,
+            ),
+            (
+                "member may not list members",
+                Some(&member_a),
+                MEMBERS_READ,
                 Some("org_a"),
                 false,
             ),

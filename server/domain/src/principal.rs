@@ -50,6 +50,10 @@ pub struct Principal {
     pub admin_of: Vec<OrgRef>,
     /// Organizations in which they are a member without it.
     pub member_of: Vec<OrgRef>,
+    /// The organization this sign-in is for (the ID token's `org_id`). Outside
+    /// a global role, a person acts only in it; switching is a new sign-in.
+    #[serde(default)]
+    pub organization: Option<OrgRef>,
 }
 
 impl Principal {
@@ -62,10 +66,13 @@ impl Principal {
     }
 
     /// The persona in an organization: a global role applies everywhere;
-    /// otherwise their role there; none when they do not belong to it.
+    /// otherwise their role in the organization they signed in to; none in
+    /// any other (including their other organizations, until they switch).
     pub fn persona_in(&self, org_id: &str) -> Option<Persona> {
         self.global_persona().or_else(|| {
-            if self.admin_of.iter().any(|o| o.id == org_id) {
+            if self.organization.as_ref().is_none_or(|o| o.id != org_id) {
+                None
+            } else if self.admin_of.iter().any(|o| o.id == org_id) {
                 Some(Persona::CustomerAdmin)
             } else if self.member_of.iter().any(|o| o.id == org_id) {
                 Some(Persona::Member)
@@ -73,6 +80,19 @@ impl Principal {
                 None
             }
         })
+    }
+
+    /// Every organization they belong to without a global role, by name:
+    /// where they may switch to.
+    pub fn organizations(&self) -> Vec<OrgRef> {
+        let mut all: Vec<OrgRef> = self
+            .admin_of
+            .iter()
+            .chain(&self.member_of)
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        all
     }
 
     /// The persona to show: global, else customer admin of some organization.

@@ -1,0 +1,492 @@
+//! Members of an organization and their roles: listing (from the member
+//! directory, kept in line with the identity provider), adding existing
+//! people, removing, and assigning or unassigning roles, within the
+//! delegation rules and never leaving an organization without an admin.
+
+mod sync;
+
+use std::sync::Arc;
+
+use serde_json::json;
+
+pub use sync::MemberSync;
+
+use crate::{
+    Persona, ServiceError,
+    organizations::{Context, Page},
+    permissions::*,
+    policy::check,
+    ports::{
+        AuditLog, IdentityProvider, Member, MemberDirectory, MemberQuery, Organization, People,
+        RoleRef,
+    },
+    reason::reason_for,
+    roles::RoleRules,
+    service::{Change, audited, internal, parse_emails, port_error},
+};
+
+/// At most this many people are added in one request.
+pub const MAX_ADD: usize = 50;
+const MAX_PAGE: u32 = 100;
+
+/// The roles an organization's page shows, and those the caller may grant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleChoices {
+    pub visible: Vec<RoleRef>,
+    pub grantable: Vec<RoleRef>,
+}
+
+/// A page of members, as the caller may see them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberList {
+    pub organization: Organization,
+    pub persona: Persona,
+    pub members: Page<Member>,
+    pub roles: RoleChoices,
+    /// When the member directory last read every member (ms).
+    pub synced_at_ms: Option<i64>,
+}
+
+#[derive(Clone)]
+pub struct MemberService {
+    orgs: Arc<dyn IdentityProvider>,
+    people: Arc<dyn People>,
+    directory: Arc<dyn MemberDirectory>,
+    audit: Arc<dyn AuditLog>,
+    rules: RoleRules,
+    sync: MemberSync,
+}
+
+fn conflict(error: crate::ports::PortError) -> ServiceError {
+    port_error(error, "The identity provider refused the change.")
+}
+
+/// The cursor after a member: their email and id.
+fn cursor(member: &Member) -> String {
+    format!("{}\u{1f}{}", member.email, member.user_id)
+}
+
+fn parse_cursor(cursor: &str) -> Option<(String, String)> {
+    cursor
+        .split_once('\u{1f}')
+        .map(|(email, id)| (email.to_owned(), id.to_owned()))
+}
+
+impl MemberService {
+    pub fn new(
+        orgs: Arc<dyn IdentityProvider>,
+        people: Arc<dyn People>,
+        directory: Arc<dyn MemberDirectory>,
+        audit: Arc<dyn AuditLog>,
+        rules: RoleRules,
+    ) -> Self {
+        let sync = MemberSync::new(people.clone(), directory.clone());
+        Self {
+            orgs,
+            people,
+            directory,
+            audit,
+            rules,
+            sync,
+        }
+    }
+
+    /// Reads the whole member list of an organization into the directory.
+    pub fn sync(&self) -> &MemberSync {
+        &self.sync
+    }
+
+    /// Loads an organization the caller may see (others are not found) and
+    /// checks `permission` there.
+    async fn load_for(
+        &self,
+        cx: Context<'_>,
+        org_id: &str,
+        permission: crate::Permission,
+    ) -> Result<(Organization, Persona), ServiceError> {
+        check(cx.principal, MEMBERS_READ, Some(org_id))?;
+        let org = self.orgs.organization(org_id).await.map_err(conflict)?;
+        let persona = check(cx.principal, permission, Some(&org.id))?;
+        Ok((org, persona))
+    }
+
+    /// The roles shown in the organization and those the caller may grant there.
+    async fn role_choices(
+        &self,
+        cx: Context<'_>,
+        org_id: &str,
+        persona: Persona,
+    ) -> Result<RoleChoices, ServiceError> {
+        let visible = self
+            .rules
+            .organization_roles(self.people.roles().await.map_err(conflict)?);
+        let held = if persona == Persona::CustomerAdmin {
+            let me = cx.principal.expect("checked").user_id.as_str();
+            self.role_names(org_id, me).await?
+        } else {
+            Vec::new()
+        };
+        let grantable = self.rules.grantable(persona, &visible, &held);
+        Ok(RoleChoices { visible, grantable })
+    }
+
+    async fn role_names(&self, org_id: &str, user_id: &str) -> Result<Vec<String>, ServiceError> {
+        Ok(self
+            .people
+            .member_roles(org_id, user_id)
+            .await
+            .map_err(conflict)?
+            .into_iter()
+            .map(|r| r.name)
+            .collect())
+    }
+
+    /// A page of members by email: those whose email or name contains
+    /// `text`, holding `role` when one is given.
+    pub async fn list(
+        &self,
+        cx: Context<'_>,
+        org_id: &str,
+        text: &str,
+        role: Option<&str>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<MemberList, ServiceError> {
+        let (organization, persona) = self.load_for(cx, org_id, MEMBERS_READ).await?;
+        let synced_at_ms = self.sync.ensure(&organization.id).await?;
+        let limit = limit.clamp(1, MAX_PAGE);
+        let query = MemberQuery {
+            text: text.trim().to_lowercase(),
+            role: role.filter(|r| !r.is_empty()).map(str::to_owned),
+            after: after.and_then(parse_cursor),
+            limit: limit + 1,
+        };
+        let mut items = self
+            .directory
+            .search(&organization.id, &query)
+            .await
+            .map_err(internal)?;
+        for member in &mut items {
+            member.roles.retain(|r| !self.rules.is_global(r));
+        }
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(cursor)
+        } else {
+            None
+        };
+        let roles = self.role_choices(cx, &organization.id, persona).await?;
+        Ok(MemberList {
+            organization,
+            persona,
+            members: Page { items, next },
+            roles,
+            synced_at_ms,
+        })
+    }
+
+    /// Adds existing people, by email, with the roles given. Every email must
+    /// belong to a person and every role be grantable, or nothing changes.
+    pub async fn add(
+        &self,
+        cx: Context<'_>,
+        org_id: &str,
+        emails: &str,
+        role_ids: &[String],
+    ) -> Result<Vec<Member>, ServiceError> {
+        let (org, persona) = self.load_for(cx, org_id, MEMBERS_ADD).await?;
+        let emails = parse_emails(emails, MAX_ADD)?;
+        let roles = self.grantable_roles(cx, &org.id, persona, role_ids).await?;
+        let mut people = Vec::new();
+        let mut unknown = Vec::new();
+        for email in &emails {
+            match self
+                .people
+                .users_by_email(email)
+                .await
+                .map_err(conflict)?
+                .into_iter()
+                .next()
+            {
+                Some(person) => people.push(person),
+                None => unknown.push(email.clone()),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(ServiceError::invalid(
+                "emails",
+                format!(
+                    "No account has the email {}. Invite them instead.",
+                    unknown.join(", ")
+                ),
+            ));
+        }
+        // Who is new: only they are taken out again if a later step fails.
+        let mut new_ids = Vec::new();
+        for person in &people {
+            match self.people.member_roles(&org.id, &person.user_id).await {
+                Err(crate::ports::PortError::NotFound) => new_ids.push(person.user_id.clone()),
+                Err(e) => return Err(conflict(e)),
+                Ok(_) => {}
+            }
+        }
+        let role_ids: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
+        let change = Change {
+            cx,
+            persona,
+            org: &org,
+            action: "members.add",
+            before: None,
+            reason: None,
+        };
+        let people_ref = &people;
+        let added = audited(
+            &self.audit,
+            change,
+            async {
+                self.people
+                    .add_members(&org.id, &people_ref.iter().map(|p| p.user_id.clone()).collect::<Vec<_>>())
+                    .await
+                    .map_err(conflict)?;
+                if !role_ids.is_empty() {
+                    for person in people_ref {
+                        if let Err(e) = self
+                            .people
+                            .assign_member_roles(&org.id, &person.user_id, &role_ids)
+                            .await
+                        {
+                            // Undo: the new members leave again.
+                            if let Err(undo) = self.people.remove_members(&org.id, &new_ids).await {
+                                tracing::error!(error = %undo, org = %org.id, "could not undo a partial add");
+                            }
+                            return Err(conflict(e));
+                        }
+                    }
+                }
+                let mut added = Vec::new();
+                for person in people_ref {
+                    let roles = self.role_names(&org.id, &person.user_id).await?;
+                    added.push(Member {
+                        user_id: person.user_id.clone(),
+                        email: person.email.clone(),
+                        name: person.name.clone(),
+                        roles,
+                    });
+                }
+                Ok(added)
+            },
+            |added: &Vec<Member>| {
+                Some(json!({
+                    "members": added.iter().map(|m| json!({"user_id": m.user_id, "email": m.email, "roles": m.roles})).collect::<Vec<_>>()
+                }))
+            },
+        )
+        .await?;
+        self.directory
+            .upsert_members(&org.id, &added)
+            .await
+            .map_err(internal)?;
+        Ok(added)
+    }
+
+    /// Removes a member. A customer admin may remove only someone whose roles
+    /// they could grant; nobody removes an organization's last admin.
+    pub async fn remove(
+        &self,
+        cx: Context<'_>,
+        org_id: &str,
+        user_id: &str,
+        reason: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        let (org, persona) = self.load_for(cx, org_id, MEMBERS_REMOVE).await?;
+        let reason = reason_for(persona, MEMBERS_REMOVE, reason)?;
+        let held = self.role_names(&org.id, user_id).await?;
+        if persona == Persona::CustomerAdmin {
+            let choices = self.role_choices(cx, &org.id, persona).await?;
+            if let Some(above) = held
+                .iter()
+                .find(|r| !choices.grantable.iter().any(|g| &g.name == *r))
+            {
+                return Err(ServiceError::invalid(
+                    "member",
+                    format!(
+                        "This member holds {above}, which you cannot grant; ask Orgdesk staff."
+                    ),
+                ));
+            }
+        }
+        if held.contains(&self.rules.org_admin) {
+            self.keep_an_admin(&org, user_id).await?;
+        }
+        let (email, _) = self.person(user_id).await;
+        let change = Change {
+            cx,
+            persona,
+            org: &org,
+            action: "member.remove",
+            before: Some(json!({"user_id": user_id, "email": email, "roles": held})),
+            reason,
+        };
+        audited(
+            &self.audit,
+            change,
+            async {
+                self.people
+                    .remove_members(&org.id, &[user_id.to_owned()])
+                    .await
+                    .map_err(conflict)
+            },
+            |_| None,
+        )
+        .await?;
+        self.directory
+            .remove_member(&org.id, user_id)
+            .await
+            .map_err(internal)
+    }
+
+    /// Gives a member a role.
+    pub async fn assign_role(
+        &self,
+        cx: Context<'_>,
+        org_id: &str,
+        user_id: &str,
+        role_id: &str,
+    ) -> Result<Member, ServiceError> {
+        self.change_role(cx, org_id, user_id, role_id, true).await
+    }
+
+    /// Takes a role from a member.
+    pub async fn unassign_role(
+        &self,
+        cx: Context<'_>,
+        org_id: &str,
+        user_id: &str,
+        role_id: &str,
+    ) -> Result<Member, ServiceError> {
+        self.change_role(cx, org_id, user_id, role_id, false).await
+    }
+
+    async fn change_role(
+        &self,
+        cx: Context<'_>,
+        org_id: &str,
+        user_id: &str,
+        role_id: &str,
+        assign: bool,
+    ) -> Result<Member, ServiceError> {
+        let (org, persona) = self.load_for(cx, org_id, MEMBER_ROLES_CHANGE).await?;
+        let before = self.role_names(&org.id, user_id).await?;
+        let role = self
+            .grantable_roles(cx, &org.id, persona, &[role_id.to_owned()])
+            .await?
+            .remove(0);
+        if !assign && role.name == self.rules.org_admin && before.contains(&role.name) {
+            self.keep_an_admin(&org, user_id).await?;
+        }
+        let (email, name) = self.person(user_id).await;
+        let change = Change {
+            cx,
+            persona,
+            org: &org,
+            action: if assign {
+                "member.role.assign"
+            } else {
+                "member.role.unassign"
+            },
+            before: Some(json!({"user_id": user_id, "email": email, "roles": before})),
+            reason: None,
+        };
+        let ids = [role.id.clone()];
+        let member = audited(
+            &self.audit,
+            change,
+            async {
+                if assign {
+                    self.people
+                        .assign_member_roles(&org.id, user_id, &ids)
+                        .await
+                } else {
+                    self.people
+                        .remove_member_roles(&org.id, user_id, &ids)
+                        .await
+                }
+                .map_err(conflict)?;
+                let roles = self.role_names(&org.id, user_id).await?;
+                Ok(Member {
+                    user_id: user_id.to_owned(),
+                    email: email.clone(),
+                    name: name.clone(),
+                    roles,
+                })
+            },
+            |m: &Member| Some(json!({"user_id": m.user_id, "email": m.email, "roles": m.roles})),
+        )
+        .await?;
+        self.directory
+            .upsert_members(&org.id, std::slice::from_ref(&member))
+            .await
+            .map_err(internal)?;
+        Ok(member)
+    }
+
+    /// The roles asked for, each grantable by the caller, or a refusal
+    /// naming the first that is not (a role of another tenant, a global role,
+    /// one above their ceiling: the same answer).
+    async fn grantable_roles(
+        &self,
+        cx: Context<'_>,
+        org_id: &str,
+        persona: Persona,
+        role_ids: &[String],
+    ) -> Result<Vec<RoleRef>, ServiceError> {
+        let choices = self.role_choices(cx, org_id, persona).await?;
+        role_ids
+            .iter()
+            .map(|id| {
+                choices
+                    .grantable
+                    .iter()
+                    .find(|r| &r.id == id)
+                    .cloned()
+                    .ok_or_else(|| {
+                        ServiceError::invalid("roles", "You cannot grant that role here.")
+                    })
+            })
+            .collect()
+    }
+
+    /// Refuses when `leaving` is the organization's only admin.
+    async fn keep_an_admin(&self, org: &Organization, leaving: &str) -> Result<(), ServiceError> {
+        self.sync.ensure(&org.id).await?;
+        let candidates = self
+            .directory
+            .with_role(&org.id, &self.rules.org_admin, 25)
+            .await
+            .map_err(internal)?;
+        for candidate in candidates.iter().filter(|c| c.as_str() != leaving) {
+            // The directory may lag: ask the identity provider.
+            match self.role_names(&org.id, candidate).await {
+                Ok(roles) if roles.contains(&self.rules.org_admin) => return Ok(()),
+                Ok(_) | Err(ServiceError::NotFound) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(ServiceError::Conflict(format!(
+            "{} must keep at least one admin: make someone else {} first.",
+            org.display_name.as_deref().unwrap_or(&org.name),
+            self.rules.org_admin
+        )))
+    }
+
+    /// A member's email and name, for the log and the directory.
+    async fn person(&self, user_id: &str) -> (String, String) {
+        match self.people.user(user_id).await {
+            Ok(person) => (person.email, person.name),
+            Err(error) => {
+                tracing::warn!(%error, "member lookup");
+                (String::new(), String::new())
+            }
+        }
+    }
+}
