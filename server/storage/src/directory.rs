@@ -11,7 +11,7 @@ use sqlx::Row;
 use crate::{Storage, now_ms, port_error};
 
 /// `%`, `_` and `\` match themselves in a LIKE pattern once escaped.
-fn like_pattern(query: &str) -> String {
+pub(crate) fn like_pattern(query: &str) -> String {
     let mut pattern = String::from("%");
     for c in query.to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -4,6 +4,7 @@
 
 mod audit;
 mod directory;
+mod members;
 mod sessions;
 
 use orgdesk_db::{Database, DbError, Migrations};

@@ -181,3 +181,232 @@ async fn sessions_expire_and_pending_logins_work_once() {
         "a state works once"
     );
 }
+
+mod members {
+    use orgdesk_domain::ports::{
+        InvitationLog, Member, MemberDirectory, MemberQuery, SentInvitation,
+    };
+
+    use super::storage;
+
+    fn member(id: &str, email: &str, name: &str, roles: &[&str]) -> Member {
+        Member {
+            user_id: id.into(),
+            email: email.into(),
+            name: name.into(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    fn query(
+        text: &str,
+        role: Option<&str>,
+        after: Option<(&str, &str)>,
+        limit: u32,
+    ) -> MemberQuery {
+        MemberQuery {
+            text: text.into(),
+            role: role.map(str::to_owned),
+            after: after.map(|(e, i)| (e.to_owned(), i.to_owned())),
+            limit,
+        }
+    }
+
+    fn emails(members: &[Member]) -> Vec<&str> {
+        members.iter().map(|m| m.email.as_str()).collect()
+    }
+
+    async fn travel0() -> (crate::Storage, orgdesk_db::testing::TestDatabase) {
+        let (storage, db) = storage().await;
+        storage
+            .upsert_members(
+                "org_a",
+                &[
+                    member(
+                        "auth0|1",
+                        "sumana@adventurez.example",
+                        "Sumana Rao",
+                        &["Org Admin", "Billing Viewer"],
+                    ),
+                    member(
+                        "auth0|2",
+                        "pat@adventurez.example",
+                        "Pat Lee",
+                        &["Org Member"],
+                    ),
+                    member("auth0|3", "ana@adventurez.example", "Ana 100% Gomez", &[]),
+                    member("auth0|4", "zed@adventurez.example", "Zed", &["Org Admin"]),
+                ],
+            )
+            .await
+            .unwrap();
+        // Pat belongs to another organization too, with another role: isolated.
+        storage
+            .upsert_members(
+                "org_b",
+                &[member(
+                    "auth0|2",
+                    "pat@adventurez.example",
+                    "Pat Lee",
+                    &["Org Admin"],
+                )],
+            )
+            .await
+            .unwrap();
+        (storage, db)
+    }
+
+    #[tokio::test]
+    async fn members_page_by_email_with_their_roles_per_organization() {
+        let (storage, _db) = travel0().await;
+        let first = storage
+            .search("org_a", &query("", None, None, 2))
+            .await
+            .unwrap();
+        assert_eq!(
+            emails(&first),
+            ["ana@adventurez.example", "pat@adventurez.example"]
+        );
+        assert_eq!(first[1].roles, ["Org Member"]);
+        let last = &first[1];
+        let second = storage
+            .search(
+                "org_a",
+                &query("", None, Some((&last.email, &last.user_id)), 2),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            emails(&second),
+            ["sumana@adventurez.example", "zed@adventurez.example"]
+        );
+        assert_eq!(second[0].roles, ["Billing Viewer", "Org Admin"]);
+        let other = storage
+            .search("org_b", &query("", None, None, 10))
+            .await
+            .unwrap();
+        assert_eq!(other[0].roles, ["Org Admin"], "Pat's roles in B are B's");
+    }
+
+    #[tokio::test]
+    async fn search_matches_email_or_name_and_filters_by_role() {
+        let (storage, _db) = travel0().await;
+        let found = |text: &str, role: Option<&str>| {
+            let storage = storage.clone();
+            let q = query(text, role, None, 10);
+            async move {
+                emails(&storage.search("org_a", &q).await.unwrap())
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(found("rao", None).await, ["sumana@adventurez.example"]);
+        assert_eq!(found("pat@", None).await, ["pat@adventurez.example"]);
+        assert_eq!(
+            found("100%", None).await,
+            ["ana@adventurez.example"],
+            "wildcards match themselves"
+        );
+        assert!(found("1%", None).await.is_empty());
+        assert_eq!(
+            found("", Some("Org Admin")).await,
+            ["sumana@adventurez.example", "zed@adventurez.example"]
+        );
+        assert_eq!(
+            found("zed", Some("Org Admin")).await,
+            ["zed@adventurez.example"]
+        );
+        assert!(
+            found("pat", Some("Org Admin")).await.is_empty(),
+            "Pat is admin of B, not of A"
+        );
+        assert_eq!(
+            storage.with_role("org_a", "Org Admin", 10).await.unwrap(),
+            ["auth0|1", "auth0|4"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_pass_drops_members_it_did_not_see_and_writes_replace_roles() {
+        let (storage, _db) = travel0().await;
+        assert_eq!(storage.synced_at("org_a").await.unwrap(), None);
+        let started = crate::now_ms() + 1;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        storage
+            .upsert_members(
+                "org_a",
+                &[member(
+                    "auth0|1",
+                    "sumana@adventurez.example",
+                    "Sumana Rao",
+                    &["Org Member"],
+                )],
+            )
+            .await
+            .unwrap();
+        assert_eq!(storage.finish_sync("org_a", started).await.unwrap(), 3);
+        assert!(storage.synced_at("org_a").await.unwrap().is_some());
+        let left = storage
+            .search("org_a", &query("", None, None, 10))
+            .await
+            .unwrap();
+        assert_eq!(emails(&left), ["sumana@adventurez.example"]);
+        assert_eq!(left[0].roles, ["Org Member"]);
+        assert!(
+            storage
+                .search("org_a", &query("", Some("Org Admin"), None, 10))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            storage
+                .search("org_b", &query("", None, None, 10))
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "B untouched"
+        );
+        storage.remove_member("org_b", "auth0|2").await.unwrap();
+        assert!(
+            storage
+                .search("org_b", &query("", Some("Org Admin"), None, 10))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_invitation_log_keeps_revocations_and_resends() {
+        let (storage, _db) = storage().await;
+        let sent = |id: &str, at: i64| SentInvitation {
+            id: id.into(),
+            org_id: "org_a".into(),
+            email: "new@adventurez.example".into(),
+            role_names: vec!["Org Member".into()],
+            created_at_ms: at,
+            expires_at_ms: at + 604_800_000,
+            invited_by: "Sumana Rao".into(),
+            revoked_at_ms: None,
+            replaced_by: None,
+        };
+        storage.record(&sent("uinv_1", 1_000)).await.unwrap();
+        storage.record(&sent("uinv_2", 2_000)).await.unwrap();
+        storage
+            .revoked("uinv_1", 2_000, Some("uinv_2"))
+            .await
+            .unwrap();
+        let listed = storage.list("org_a", 10).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+            ["uinv_2", "uinv_1"]
+        );
+        assert_eq!(listed[1].replaced_by.as_deref(), Some("uinv_2"));
+        assert_eq!(listed[1].revoked_at_ms, Some(2_000));
+        assert_eq!(listed[0].role_names, ["Org Member"]);
+        assert!(storage.list("org_b", 10).await.unwrap().is_empty());
+    }
+}
