@@ -5,12 +5,18 @@
 
 mod audit;
 mod error;
+mod invitations;
 mod me;
+mod members;
 mod organizations;
+mod people;
 mod types;
 
 pub use audit::*;
 pub use error::AppError;
+pub use invitations::*;
 pub use me::*;
+pub use members::*;
 pub use organizations::*;
+pub use people::*;
 pub use types::*;

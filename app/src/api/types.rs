@@ -27,6 +27,10 @@ pub struct OrganizationView {
     pub persona: String,
     pub can_edit: bool,
     pub can_delete: bool,
+    /// The tabs the caller may open.
+    pub can_read_members: bool,
+    pub can_read_invitations: bool,
+    pub can_read_audit_log: bool,
 }
 
 /// The signed-in person, as the pages show them.
@@ -38,6 +42,93 @@ pub struct Me {
     pub persona: String,
     pub can_create_organizations: bool,
     pub can_read_audit_log: bool,
+    pub can_look_up_people: bool,
+    /// The organization this sign-in is for (customer admins and members).
+    pub organization: Option<OrganizationRow>,
+    /// Every organization they may switch to (without a global role).
+    pub organizations: Vec<OrganizationRow>,
+}
+
+/// A role, as forms offer it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleOption {
+    pub id: String,
+    pub name: String,
+}
+
+/// A member and their role names in the organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<String>,
+}
+
+/// A page of an organization's members, with what the caller may do there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberPage {
+    pub organization: OrganizationRow,
+    pub persona: String,
+    pub items: Vec<MemberRow>,
+    /// The `after` of the next page, when there is one.
+    pub next: Option<String>,
+    /// Roles shown in the organization (for the filter).
+    pub roles: Vec<RoleOption>,
+    /// Roles the caller may grant and take away here.
+    pub grantable: Vec<RoleOption>,
+    pub can_add: bool,
+    pub can_remove: bool,
+    pub can_change_roles: bool,
+    /// The help desk writes a reason for every change.
+    pub reason_required: bool,
+    /// When the member list was last read in full from the identity provider (UTC).
+    pub synced_at: Option<String>,
+}
+
+/// An invitation and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    pub id: String,
+    pub email: String,
+    pub roles: Vec<String>,
+    pub invited_by: String,
+    /// UTC, `YYYY-MM-DD HH:MM`.
+    pub created_at: String,
+    pub expires_at: String,
+    /// "pending", "accepted", "expired" or "revoked".
+    pub status: String,
+    pub replaced_by: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPage {
+    pub organization: OrganizationRow,
+    pub persona: String,
+    pub items: Vec<InvitationRow>,
+    pub grantable: Vec<RoleOption>,
+    pub can_create: bool,
+    pub can_revoke: bool,
+    pub can_resend: bool,
+    pub reason_required: bool,
+}
+
+/// A person found by email and their organizations with their roles in each.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub organizations: Vec<(OrganizationRow, Vec<String>)>,
+}
+
+/// An organization's audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationAudit {
+    pub organization: OrganizationRow,
+    pub entries: Vec<AuditRow>,
+    /// The `before` of the next (older) page.
+    pub next: Option<i64>,
 }
 
 /// An audit log entry for display.

@@ -1,18 +1,28 @@
 //! The bodies of the server functions: take the request's context, call a
 //! domain service, map the result to wire types.
 
+pub mod invitations;
+pub mod members;
+pub mod people;
+
 use std::collections::BTreeMap;
 
 use orgdesk_domain::{
+    OrgRef,
+    audit::Entry,
     organizations::Context,
-    permissions::{AUDIT_READ_ALL, ORGANIZATION_CREATE, ORGANIZATION_DELETE, ORGANIZATION_UPDATE},
+    permissions::{
+        AUDIT_READ_ALL, AUDIT_READ_ORG, INVITATIONS_READ, MEMBERS_READ, ORGANIZATION_CREATE,
+        ORGANIZATION_DELETE, ORGANIZATION_UPDATE, PEOPLE_LOOKUP,
+    },
     policy::check,
     ports::OrganizationFields,
 };
 
 use super::request_context;
 use crate::api::{
-    AppError, AuditRow, Me, OrganizationPage, OrganizationRow, OrganizationView, metadata_from_text,
+    AppError, AuditRow, Me, OrganizationAudit, OrganizationPage, OrganizationRow, OrganizationView,
+    metadata_from_text,
 };
 
 const PAGE_SIZE: u32 = 50;
@@ -29,7 +39,26 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
             .to_owned(),
         can_create_organizations: check(Some(p), ORGANIZATION_CREATE, None).is_ok(),
         can_read_audit_log: check(Some(p), AUDIT_READ_ALL, None).is_ok(),
+        can_look_up_people: check(Some(p), PEOPLE_LOOKUP, None).is_ok(),
+        organization: p
+            .global_persona()
+            .is_none()
+            .then(|| p.organization.clone().map(org_row))
+            .flatten(),
+        organizations: if p.global_persona().is_none() {
+            p.organizations().into_iter().map(org_row).collect()
+        } else {
+            Vec::new()
+        },
     }))
+}
+
+pub(crate) fn org_row(o: OrgRef) -> OrganizationRow {
+    OrganizationRow {
+        id: o.id,
+        name: o.name,
+        display_name: o.display_name,
+    }
 }
 
 pub async fn list_organizations(
@@ -70,6 +99,9 @@ pub async fn get_organization(id: String) -> Result<OrganizationView, AppError> 
     Ok(OrganizationView {
         can_edit: check(cx.principal, ORGANIZATION_UPDATE, Some(&org.id)).is_ok(),
         can_delete: check(cx.principal, ORGANIZATION_DELETE, Some(&org.id)).is_ok(),
+        can_read_members: check(cx.principal, MEMBERS_READ, Some(&org.id)).is_ok(),
+        can_read_invitations: check(cx.principal, INVITATIONS_READ, Some(&org.id)).is_ok(),
+        can_read_audit_log: check(cx.principal, AUDIT_READ_ORG, Some(&org.id)).is_ok(),
         persona: persona.label().to_owned(),
         id: org.id,
         name: org.name,
@@ -149,26 +181,52 @@ pub async fn audit_log(before: Option<i64>) -> Result<Vec<AuditRow>, AppError> {
         .audit
         .list_all(rc.principal.as_ref(), before, PAGE_SIZE)
         .await?;
-    Ok(entries
-        .into_iter()
-        .map(|e| AuditRow {
-            id: e.id,
-            at: utc(e.at_ms),
-            actor: e.actor_email,
-            persona: e.persona,
-            organization: e.org_name.or(e.org_id),
-            action: e.action,
-            before: e.before.map(|v| v.to_string()),
-            after: e.after.map(|v| v.to_string()),
-            reason: e.reason,
-            request_id: e.request_id,
-            outcome: e.outcome.as_str().to_owned(),
-        })
-        .collect())
+    Ok(entries.into_iter().map(audit_row).collect())
+}
+
+fn audit_row(e: Entry) -> AuditRow {
+    AuditRow {
+        id: e.id,
+        at: utc(e.at_ms),
+        actor: e.actor_email,
+        persona: e.persona,
+        organization: e.org_name.or(e.org_id),
+        action: e.action,
+        before: e.before.map(|v| v.to_string()),
+        after: e.after.map(|v| v.to_string()),
+        reason: e.reason,
+        request_id: e.request_id,
+        outcome: e.outcome.as_str().to_owned(),
+    }
+}
+
+pub async fn organization_audit_log(
+    org_id: String,
+    before: Option<i64>,
+) -> Result<OrganizationAudit, AppError> {
+    let rc = request_context().await?;
+    let cx = Context {
+        principal: rc.principal.as_ref(),
+        request_id: &rc.request_id,
+    };
+    let (entries, _) = rc
+        .server
+        .audit
+        .list_for_org(cx.principal, &org_id, before, PAGE_SIZE)
+        .await?;
+    let (org, _) = rc.server.organizations.get(cx, &org_id).await?;
+    let next = (entries.len() == PAGE_SIZE as usize)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    Ok(OrganizationAudit {
+        organization: org_row(org.as_ref()),
+        entries: entries.into_iter().map(audit_row).collect(),
+        next,
+    })
 }
 
 /// `YYYY-MM-DD HH:MM:SS` in UTC, from milliseconds since the epoch.
-fn utc(ms: i64) -> String {
+pub(crate) fn utc(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).

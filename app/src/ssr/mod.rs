@@ -36,7 +36,8 @@ pub mod handlers;
 use std::sync::Arc;
 
 use orgdesk_domain::{
-    Principal, ServiceError, audit::AuditService, organizations::OrganizationService,
+    Principal, ServiceError, audit::AuditService, invitations::InvitationService,
+    members::MemberService, organizations::OrganizationService, people::PeopleService,
 };
 
 use crate::api::AppError;
@@ -51,6 +52,9 @@ pub trait SessionSource: Send + Sync {
 #[derive(Clone)]
 pub struct ServerContext {
     pub organizations: OrganizationService,
+    pub members: MemberService,
+    pub invitations: InvitationService,
+    pub people: PeopleService,
     pub audit: AuditService,
     pub sessions: Arc<dyn SessionSource>,
 }

@@ -1,0 +1,29 @@
+//! People: the body of the server function in `api::people`.
+
+use orgdesk_domain::organizations::Context;
+
+use super::org_row;
+use crate::api::{AppError, PersonRow};
+use crate::ssr::request_context;
+
+pub async fn lookup(email: String) -> Result<Vec<PersonRow>, AppError> {
+    let rc = request_context().await?;
+    let cx = Context {
+        principal: rc.principal.as_ref(),
+        request_id: &rc.request_id,
+    };
+    let found = rc.server.people.lookup(cx, &email).await?;
+    Ok(found
+        .into_iter()
+        .map(|view| PersonRow {
+            user_id: view.person.user_id,
+            email: view.person.email,
+            name: view.person.name,
+            organizations: view
+                .organizations
+                .into_iter()
+                .map(|(org, roles)| (org_row(org), roles))
+                .collect(),
+        })
+        .collect())
+}
