@@ -23,7 +23,15 @@ pub const MANAGEMENT_SCOPES: &[&str] = &[
     "delete:organizations",
     "read:users",
     "read:roles",
+    "read:organization_members",
+    "create:organization_members",
+    "delete:organization_members",
     "read:organization_member_roles",
+    "create:organization_member_roles",
+    "delete:organization_member_roles",
+    "read:organization_invitations",
+    "create:organization_invitations",
+    "delete:organization_invitations",
 ];
 
 pub struct Wiring {
@@ -52,6 +60,7 @@ pub async fn wire(
         staff: identity.staff_role.clone(),
         help_desk: identity.help_desk_role.clone(),
         org_admin: identity.org_admin_role.clone(),
+        delegable: identity.delegable_roles.clone(),
     };
     let redirect_uri = console_url
         .join("auth/callback")
@@ -130,6 +139,12 @@ pub async fn wire(
                 ),
                 role(&roles.help_desk, "Help desk: reads across organizations"),
                 role(&roles.org_admin, "Administers one customer organization"),
+                role("Org Member", "Uses the product in one customer organization"),
+                role("Billing Viewer", "Reads invoices of one customer organization"),
+                role(
+                    "Account Owner",
+                    "Signs contracts for one customer organization (granted by staff only)",
+                ),
             ],
             ..Default::default()
         })

@@ -177,6 +177,9 @@ pub struct IdentityConfig {
     pub help_desk_role: String,
     /// The organization role that makes a member a customer admin of it.
     pub org_admin_role: String,
+    /// Organization roles a customer admin may grant (only those they hold
+    /// themselves). Staff grant any role but the staff and help-desk roles.
+    pub delegable_roles: Vec<String>,
 }
 
 impl Default for IdentityConfig {
@@ -190,6 +193,7 @@ impl Default for IdentityConfig {
             staff_role: "Orgdesk Staff".into(),
             help_desk_role: "Orgdesk Help Desk".into(),
             org_admin_role: "Org Admin".into(),
+            delegable_roles: vec!["Org Admin".into(), "Org Member".into(), "Billing Viewer".into()],
         }
     }
 }
