@@ -59,6 +59,11 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, Some("conflict"), message)
     }
 
+    /// 409 with Auth0's error code for that kind of conflict.
+    pub fn conflict_code(error_code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, Some(error_code), message)
+    }
+
     /// 429: the rate limit is spent until the `x-ratelimit-reset` time.
     pub fn too_many_requests() -> Self {
         Self::new(

@@ -48,6 +48,29 @@ pub(crate) fn now() -> i64 {
         .as_secs() as i64
 }
 
+/// A UNIX time as Auth0 writes dates: `2026-05-22T12:00:00.000Z` (UTC).
+pub(crate) fn iso8601(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let second_of_day = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days: days since 1970-01-01 to a Gregorian date.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.000Z",
+        second_of_day / 3_600,
+        second_of_day % 3_600 / 60,
+        second_of_day % 60
+    )
+}
+
 /// How the provider behaves where Auth0 lets a tenant choose.
 #[derive(Clone, Debug)]
 pub struct ProviderOptions {
@@ -178,3 +201,14 @@ async fn readyz(State(state): State<ProviderState>) -> (StatusCode, &'static str
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn dates_are_written_as_auth0_writes_them() {
+        assert_eq!(super::iso8601(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00.000Z");
+        assert_eq!(super::iso8601(1_779_451_200), "2026-05-22T12:00:00.000Z");
+        assert_eq!(super::iso8601(4_107_542_399), "2100-02-28T23:59:59.000Z");
+    }
+}

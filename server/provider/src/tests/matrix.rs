@@ -50,18 +50,39 @@ async fn target(
         .await
         .unwrap()
         .unwrap();
+    let role_id = crate::store::users::ensure_role(&provider.db, "Org Admin", "")
+        .await
+        .unwrap();
     let id = if path.starts_with("/users/") {
         &user.user_id
+    } else if path.starts_with("/roles/") {
+        &role_id
     } else {
         &org.id
     };
-    let concrete = path
+    let mut concrete = path
         .replace("{id}", &urlencode(id))
         .replace("{name}", &org.name)
         .replace("{user_id}", &urlencode(&user.user_id));
-    let body = match method {
-        "POST" => Some(json!({ "name": format!("made-{n}") })),
-        "PATCH" => Some(json!({ "display_name": "Changed" })),
+    if path == "/users-by-email" {
+        concrete.push_str("?email=member%40matrix.example");
+    }
+    let body = match (method, path) {
+        ("POST", "/users") => Some(json!({
+            "connection": crate::management::DATABASE_CONNECTION,
+            "email": format!("made-{n}@matrix.example"),
+            "password": "a long matrix password",
+        })),
+        ("POST" | "DELETE", "/organizations/{id}/members") => {
+            Some(json!({ "members": [user.user_id] }))
+        }
+        ("POST" | "DELETE", "/organizations/{id}/members/{user_id}/roles") => {
+            Some(json!({ "roles": [role_id] }))
+        }
+        ("PATCH", "/users/{id}") => Some(json!({ "name": "Changed" })),
+        ("PATCH", "/roles/{id}") => Some(json!({ "description": "Changed" })),
+        ("POST", _) => Some(json!({ "name": format!("made-{n}") })),
+        ("PATCH", _) => Some(json!({ "display_name": "Changed" })),
         _ => None,
     };
     (concrete, body)

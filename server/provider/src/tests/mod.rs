@@ -4,7 +4,9 @@
 mod discovery;
 mod keys;
 mod matrix;
+mod members;
 mod organizations;
+mod roles;
 mod signin;
 mod token;
 mod users;
