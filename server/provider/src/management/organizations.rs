@@ -23,20 +23,20 @@ use crate::{
     store::organizations::{self as store, Organization},
 };
 
-fn not_found() -> ApiError {
+pub(super) fn not_found() -> ApiError {
     ApiError::not_found(
         "inexistent_organization",
         "No organization found by that id or name",
     )
 }
 
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
+pub(super) fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::bad_request("invalid_body", format!("Payload validation error: {e}"))
     })
 }
 
-fn query(raw: Option<String>) -> Result<Vec<(String, String)>, ApiError> {
+pub(super) fn query(raw: Option<String>) -> Result<Vec<(String, String)>, ApiError> {
     serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).map_err(|_| {
         ApiError::bad_request(
             "invalid_query_string",

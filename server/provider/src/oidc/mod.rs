@@ -5,7 +5,7 @@ pub(crate) mod authorize;
 pub(crate) mod grants;
 pub(crate) mod login;
 pub(crate) mod logout;
-mod pages;
+pub(crate) mod pages;
 pub(crate) mod session;
 pub(crate) mod userinfo;
 

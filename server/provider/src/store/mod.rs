@@ -1,6 +1,7 @@
 //! The provider's tables. Every query is written once, with `$n` placeholders
 //! that SQLite and PostgreSQL both read.
 
+pub mod invitations;
 pub mod organizations;
 pub mod users;
 
