@@ -169,6 +169,14 @@ pub fn router(state: ProviderState) -> Router {
         .route("/.well-known/jwks.json", get(discovery::jwks))
         .route("/authorize", get(oidc::authorize::authorize))
         .route("/u/login", get(oidc::login::show).post(oidc::login::submit))
+        .route(
+            "/u/signup",
+            get(oidc::signup::show).post(oidc::signup::submit),
+        )
+        .route(
+            "/u/organization",
+            get(oidc::picker::show).post(oidc::picker::choose),
+        )
         .route("/oauth/token", post(oauth::token::token))
         .route(
             "/userinfo",

@@ -27,6 +27,10 @@ pub struct Invitation {
 }
 
 impl Invitation {
+    pub fn is_expired(&self, now_millis: i64) -> bool {
+        self.expires_at <= now_millis
+    }
+
     /// Auth0's shape of an invitation.
     pub fn to_json(&self) -> Value {
         let mut body = json!({
@@ -150,6 +154,18 @@ pub async fn by_id(
     Ok(with_roles(db, found.into_iter().collect()).await?.pop())
 }
 
+/// The invitation of a link's ticket.
+pub async fn by_ticket(db: &Database, ticket_id: &str) -> Result<Option<Invitation>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM invitations WHERE ticket_id = $1"
+    ))
+    .bind(ticket_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let found = row.as_ref().map(from_row).transpose()?;
+    Ok(with_roles(db, found.into_iter().collect()).await?.pop())
+}
+
 /// An offset page of the organization's invitations by creation time.
 pub async fn page(
     db: &Database,
@@ -183,6 +199,55 @@ pub async fn delete(db: &Database, org_id: &str, id: &str) -> Result<bool, sqlx:
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Accepts an invitation for a user, on the caller's transaction: removes it
+/// (if it is still there and unexpired: false otherwise, and nothing is
+/// written) and makes the user a member of its organization with its roles,
+/// keeping any membership and roles they already have.
+pub async fn accept(
+    conn: &mut AnyConnection,
+    invitation: &Invitation,
+    user_id: &str,
+    now_millis: i64,
+) -> Result<bool, sqlx::Error> {
+    let role_ids: Vec<String> = sqlx::query_scalar(
+        "SELECT role_id FROM invitation_roles WHERE invitation_id = $1 ORDER BY position",
+    )
+    .bind(&invitation.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let consumed = sqlx::query("DELETE FROM invitations WHERE id = $1 AND expires_at > $2")
+        .bind(&invitation.id)
+        .bind(now_millis)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1;
+    if !consumed {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO members (org_id, user_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (org_id, user_id) DO NOTHING",
+    )
+    .bind(&invitation.org_id)
+    .bind(user_id)
+    .bind(now_millis / 1000)
+    .execute(&mut *conn)
+    .await?;
+    for role_id in role_ids {
+        sqlx::query(
+            "INSERT INTO member_roles (org_id, user_id, role_id) VALUES ($1, $2, $3) \
+             ON CONFLICT (org_id, user_id, role_id) DO NOTHING",
+        )
+        .bind(&invitation.org_id)
+        .bind(user_id)
+        .bind(role_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(true)
 }
 
 /// Which of these role ids name no role.

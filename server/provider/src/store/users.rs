@@ -223,3 +223,30 @@ pub async fn member_roles(
     .await?;
     rows.iter().map(role_from_row).collect()
 }
+
+/// Creates a user who signed up with a password, on the caller's
+/// transaction. `None` when the email is taken (nothing is written).
+pub async fn insert_new(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    name: &str,
+    email_verified: bool,
+    password_hash: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let user_id = ids::user_id();
+    let now = now();
+    let inserted = sqlx::query(
+        "INSERT INTO users (user_id, email, email_verified, name, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(&user_id)
+    .bind(normalize_email(email))
+    .bind(i64::from(email_verified))
+    .bind(name)
+    .bind(password_hash)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok((inserted == 1).then_some(user_id))
+}

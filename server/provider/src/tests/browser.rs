@@ -101,6 +101,19 @@ impl<'a> Browser<'a> {
         )
         .await
     }
+
+    /// Posts a form.
+    pub async fn post_form(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.send(
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
+            Body::from(serde_urlencoded::to_string(form).unwrap()),
+        )
+        .await
+    }
+
+    pub fn has_cookie(&self, name: &str) -> bool {
+        self.cookies.contains_key(name)
+    }
 }
 
 pub fn param(url: &Url, name: &str) -> Option<String> {

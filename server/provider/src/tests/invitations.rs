@@ -15,6 +15,7 @@ use crate::{
 pub const APP: &str = "travel0-app";
 pub const LOGIN_URI: &str = "https://app.travel0.example/login";
 pub const APP_CALLBACK: &str = "https://app.travel0.example/callback";
+pub const APP_SECRET: &str = "travel0-app-secret";
 const SCOPES: &[&str] = &[
     "read:organization_invitations",
     "create:organization_invitations",
@@ -33,8 +34,8 @@ pub async fn setup_with(provider: TestProvider) -> (TestProvider, String, String
     let client = |id: &str, login: Option<&str>| ClientSpec {
         client_id: id.into(),
         name: "Travel0".into(),
-        client_secret: None,
-        app_type: AppType::Spa,
+        client_secret: Some(orgdesk_config::Secret::new(APP_SECRET)),
+        app_type: AppType::RegularWeb,
         redirect_uris: vec![APP_CALLBACK.into()],
         logout_urls: vec![],
         organization_usage: OrganizationUsage::Allow,

@@ -3,10 +3,12 @@
 
 mod browser;
 mod discovery;
+mod invitation_signin;
 mod invitations;
 mod keys;
 mod mail;
 mod matrix;
+mod organization_signin;
 mod organizations;
 mod signin;
 mod token;
