@@ -184,6 +184,19 @@ async fn issue_refresh(db: &Database, grant_id: &str) -> Result<String, sqlx::Er
     Ok(token)
 }
 
+/// The live grant of a refresh token, without using the token.
+pub async fn refresh_grant(db: &Database, token: &str) -> Result<Option<Grant>, sqlx::Error> {
+    let grant_id: Option<String> =
+        sqlx::query_scalar("SELECT grant_id FROM refresh_tokens WHERE token_sha256 = $1")
+            .bind(ids::sha256_hex(token))
+            .fetch_optional(db.pool())
+            .await?;
+    match grant_id {
+        Some(grant_id) => live(db, &grant_id).await,
+        None => Ok(None),
+    }
+}
+
 /// Uses a refresh token, which rotates: a used one presented again revokes
 /// the whole grant (someone else has a copy).
 pub async fn use_refresh(db: &Database, token: &str) -> Result<Option<Grant>, sqlx::Error> {

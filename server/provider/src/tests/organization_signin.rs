@@ -313,3 +313,59 @@ async fn roles_in_the_id_token_follow_the_organization_signed_in_to() {
         assert_eq!(id["https://orgdesk.dev/roles"], json!([role]));
     }
 }
+
+#[tokio::test]
+async fn a_refresh_token_of_one_organization_is_refused_for_another() {
+    let provider = provider().await;
+    let (adventurez, rocky) = (
+        org_id(&provider, "adventurez").await,
+        org_id(&provider, "rocky-mountain").await,
+    );
+    let mut browser = Browser::new(&provider);
+    let back = sign_in(
+        &mut browser,
+        &params("b2b-flex", &[("organization", adventurez.as_str())]),
+        SUMANA,
+    )
+    .await;
+    let first = tokens(&provider, "b2b-flex", &back).await;
+    let token = first["refresh_token"].as_str().unwrap();
+    for other in [rocky.as_str(), "rocky-mountain"] {
+        let (status, body) = refresh(&provider, token, Some(other)).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::FORBIDDEN, Some("invalid_grant")),
+            "{other}: {body}"
+        );
+    }
+    let (status, same) = refresh(&provider, token, Some("adventurez")).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "its own organization, by name: {same}"
+    );
+    assert_eq!(id_claims(&same)["org_id"], adventurez);
+}
+
+#[tokio::test]
+async fn a_refresh_token_of_a_revoked_grant_is_refused() {
+    let provider = provider().await;
+    let mut browser = Browser::new(&provider);
+    let back = sign_in(
+        &mut browser,
+        &params("b2b-flex", &[("organization", "adventurez")]),
+        SUMANA,
+    )
+    .await;
+    let first = tokens(&provider, "b2b-flex", &back).await;
+    let old = first["refresh_token"].as_str().unwrap();
+    let (_, rotated) = refresh(&provider, old, None).await;
+    let newest = rotated["refresh_token"].as_str().unwrap();
+    // Presenting the used one again revokes the grant, so the newest dies too.
+    assert_eq!(refresh(&provider, old, None).await.0, StatusCode::FORBIDDEN);
+    let (status, body) = refresh(&provider, newest, None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("invalid_grant"))
+    );
+}
