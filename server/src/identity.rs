@@ -107,6 +107,7 @@ pub async fn wire(
                     redirect_uris: vec![redirect_uri.to_string()],
                     logout_urls: vec![console_url.to_string()],
                     organization_usage: OrganizationUsage::Allow,
+                    initiate_login_uri: None,
                     management_api_scopes: vec![],
                 },
                 ClientSpec {
@@ -117,6 +118,7 @@ pub async fn wire(
                     redirect_uris: vec![],
                     logout_urls: vec![],
                     organization_usage: OrganizationUsage::Deny,
+                    initiate_login_uri: None,
                     management_api_scopes: MANAGEMENT_SCOPES
                         .iter()
                         .map(|s| s.to_string())
