@@ -236,3 +236,57 @@ pub async fn granted_scopes(
     .await?;
     Ok(scopes.map(|s| s.split_whitespace().map(str::to_owned).collect()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(login: Option<&str>) -> ClientSpec {
+        ClientSpec {
+            client_id: "app".into(),
+            name: "App".into(),
+            client_secret: None,
+            app_type: AppType::Spa,
+            redirect_uris: vec![],
+            logout_urls: vec![],
+            organization_usage: OrganizationUsage::Allow,
+            initiate_login_uri: login.map(str::to_owned),
+            management_api_scopes: vec![],
+        }
+    }
+
+    #[test]
+    fn login_uris_are_https_or_http_on_a_loopback_host_without_a_fragment() {
+        for ok in [
+            None,
+            Some("https://app.example/login"),
+            Some("https://app.example/login?from=invite"),
+            Some("http://localhost:3000/login"),
+            Some("http://127.0.0.1:3000/login"),
+            Some("http://[::1]:3000/login"),
+        ] {
+            assert!(spec(ok).login_uri_is_valid(), "{ok:?}");
+        }
+        for bad in [
+            "http://app.example/login",
+            "https://app.example/login#x",
+            "/login",
+            "javascript:alert(1)",
+            "ftp://app.example/",
+        ] {
+            assert!(!spec(Some(bad)).login_uri_is_valid(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn provisioning_refuses_a_client_with_a_bad_login_uri() {
+        let provisioning = crate::Provisioning {
+            clients: vec![spec(Some("http://app.example/login"))],
+            ..Default::default()
+        };
+        assert!(matches!(
+            provisioning.check(),
+            Err(crate::provision::ProvisionError::InvalidLoginUri(id)) if id == "app"
+        ));
+    }
+}
