@@ -116,6 +116,14 @@ pub async fn wire(
                     redirect_uris: vec![redirect_uri.to_string()],
                     logout_urls: vec![console_url.to_string()],
                     organization_usage: OrganizationUsage::Allow,
+                    // Invitation links land on the console's sign-in, which
+                    // passes the invitation on to the provider.
+                    initiate_login_uri: Some(
+                        console_url
+                            .join("auth/login")
+                            .expect("relative path joins")
+                            .to_string(),
+                    ),
                     management_api_scopes: vec![],
                 },
                 ClientSpec {
@@ -126,6 +134,7 @@ pub async fn wire(
                     redirect_uris: vec![],
                     logout_urls: vec![],
                     organization_usage: OrganizationUsage::Deny,
+                    initiate_login_uri: None,
                     management_api_scopes: MANAGEMENT_SCOPES
                         .iter()
                         .map(|s| s.to_string())

@@ -18,7 +18,7 @@ use orgdesk_domain::{
     ports::{IdentityProvider, People},
 };
 use orgdesk_management::ManagementClient;
-use orgdesk_provider::{Issuer, ProviderOptions, ProviderState, RateLimit};
+use orgdesk_provider::{Issuer, ProviderOptions, ProviderState, RateLimit, SmtpSettings};
 use orgdesk_storage::Storage;
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 use url::Url;
@@ -113,11 +113,21 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
         .await?;
         let public_url = public_url(&config.provider.public_url, &listener);
         let issuer = Issuer::from_public_url(&public_url);
+        let smtp = match &config.provider.smtp {
+            Some(smtp) => Some(
+                SmtpSettings::new(smtp.url.clone(), &smtp.from)
+                    .map_err(|e| StartupError::Identity(format!("provider.smtp: {e}")))?,
+            ),
+            None => None,
+        };
         let provider_options = ProviderOptions {
             rate_limit: config.provider.rate_limit.map(|l| RateLimit {
                 burst: l.burst,
                 per_second: l.per_second,
             }),
+            smtp,
+            // The demo shows its invitation emails.
+            outbox_page: config.provider.outbox_page || options.demo,
             ..ProviderOptions::default()
         };
         let state = ProviderState::open(issuer.clone(), db.clone(), provider_options)

@@ -73,6 +73,12 @@ impl ApiError {
         )
     }
 
+    /// 503: a service the request needs (such as the SMTP server) failed;
+    /// the message says what it means for the caller, never the cause.
+    pub fn unavailable(error_code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, Some(error_code), message)
+    }
+
     /// 500: logs the cause; the caller learns nothing about it.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error in the provider");

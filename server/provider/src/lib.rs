@@ -8,6 +8,7 @@ mod discovery;
 mod error;
 mod ids;
 pub mod keys;
+mod mail;
 pub mod management;
 mod oauth;
 mod oidc;
@@ -15,6 +16,7 @@ mod password;
 pub mod provision;
 pub mod seed;
 mod store;
+mod timestamp;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -29,6 +31,7 @@ use orgdesk_db::{Database, Migrations};
 use url::Url;
 
 pub use clients::ClientSpec;
+pub use mail::{MailSettingsError, SmtpSettings};
 pub use management::RateLimit;
 pub use provision::{MemberSpec, OrganizationSpec, Provisioning, RoleSpec, UserSpec};
 
@@ -78,6 +81,12 @@ pub struct ProviderOptions {
     pub management_token_ttl_secs: i64,
     /// The Management API's rate limit; `None` (the default) never refuses.
     pub rate_limit: Option<RateLimit>,
+    /// Where invitation emails go; `None` (the default) keeps them in the
+    /// provider's database (its outbox).
+    pub smtp: Option<SmtpSettings>,
+    /// Serve `GET /dev/outbox`, the kept emails (development and demos only:
+    /// it shows invitation links). Off by default.
+    pub outbox_page: bool,
 }
 
 impl Default for ProviderOptions {
@@ -85,6 +94,8 @@ impl Default for ProviderOptions {
         Self {
             management_token_ttl_secs: 86_400,
             rate_limit: None,
+            smtp: None,
+            outbox_page: false,
         }
     }
 }
@@ -96,6 +107,7 @@ pub struct ProviderState {
     db: Database,
     keys: Arc<keys::Keys>,
     limiter: Arc<management::rate_limit::Limiter>,
+    mailer: Arc<mail::Mailer>,
     options: Arc<ProviderOptions>,
 }
 
@@ -112,6 +124,7 @@ impl ProviderState {
             db,
             keys: Arc::new(keys),
             limiter: Arc::new(management::rate_limit::Limiter::new(options.rate_limit)),
+            mailer: Arc::new(mail::Mailer::new(options.smtp.as_ref())),
             options: Arc::new(options),
         })
     }
@@ -167,7 +180,11 @@ impl Issuer {
 
 /// Every route of the provider.
 pub fn router(state: ProviderState) -> Router {
-    Router::new()
+    let mut router = Router::new();
+    if state.options.outbox_page {
+        router = router.route("/dev/outbox", get(mail::outbox_page));
+    }
+    router
         .route(
             "/.well-known/openid-configuration",
             get(discovery::openid_configuration),
@@ -175,6 +192,14 @@ pub fn router(state: ProviderState) -> Router {
         .route("/.well-known/jwks.json", get(discovery::jwks))
         .route("/authorize", get(oidc::authorize::authorize))
         .route("/u/login", get(oidc::login::show).post(oidc::login::submit))
+        .route(
+            "/u/signup",
+            get(oidc::signup::show).post(oidc::signup::submit),
+        )
+        .route(
+            "/u/organization",
+            get(oidc::picker::show).post(oidc::picker::choose),
+        )
         .route("/oauth/token", post(oauth::token::token))
         .route(
             "/userinfo",

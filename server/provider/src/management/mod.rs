@@ -45,6 +45,9 @@ pub mod scopes {
     pub const READ_ORGANIZATION_MEMBER_ROLES: &str = "read:organization_member_roles";
     pub const CREATE_ORGANIZATION_MEMBER_ROLES: &str = "create:organization_member_roles";
     pub const DELETE_ORGANIZATION_MEMBER_ROLES: &str = "delete:organization_member_roles";
+    pub const READ_ORGANIZATION_INVITATIONS: &str = "read:organization_invitations";
+    pub const CREATE_ORGANIZATION_INVITATIONS: &str = "create:organization_invitations";
+    pub const DELETE_ORGANIZATION_INVITATIONS: &str = "delete:organization_invitations";
 }
 
 /// A Management API endpoint and the scope it requires.

@@ -23,7 +23,7 @@ use crate::{
     store::organizations::{self as store, Organization},
 };
 
-fn not_found() -> ApiError {
+pub(super) fn not_found() -> ApiError {
     ApiError::not_found(
         "inexistent_organization",
         "No organization found by that id or name",

@@ -2,6 +2,7 @@
 //! that SQLite and PostgreSQL both read.
 
 pub mod members;
+pub mod invitations;
 pub mod organizations;
 pub mod roles;
 pub mod users;

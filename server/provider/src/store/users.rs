@@ -437,3 +437,41 @@ pub async fn global_roles_count(db: &Database, user_id: &str) -> Result<u64, sql
         .await?;
     Ok(n as u64)
 }
+
+/// Creates a user who signed up with a password, on the caller's
+/// transaction. `None` when the email is taken (nothing is written).
+pub async fn insert_new(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    name: &str,
+    email_verified: bool,
+    password_hash: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let user_id = ids::user_id();
+    let now = now();
+    let inserted = sqlx::query(
+        "INSERT INTO users (user_id, email, email_verified, name, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(&user_id)
+    .bind(normalize_email(email))
+    .bind(i64::from(email_verified))
+    .bind(name)
+    .bind(password_hash)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok((inserted == 1).then_some(user_id))
+}
+
+/// The ids of the organizations a user belongs to, by organization name.
+pub async fn organization_ids(db: &Database, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT m.org_id FROM members m JOIN organizations o ON o.id = m.org_id \
+         WHERE m.user_id = $1 ORDER BY o.name",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await
+}
