@@ -213,12 +213,22 @@ pub struct ManagementPeople {
 #[async_trait]
 impl People for ManagementPeople {
     async fn users_by_email(&self, email: &str) -> Result<Vec<Person>, PortError> {
-        let users = self.api.client.users_by_email(email).await.map_err(port_error)?;
+        let users = self
+            .api
+            .client
+            .users_by_email(email)
+            .await
+            .map_err(port_error)?;
         Ok(users.into_iter().map(person).collect())
     }
 
     async fn user(&self, user_id: &str) -> Result<Person, PortError> {
-        self.api.client.user(user_id).await.map(person).map_err(port_error)
+        self.api
+            .client
+            .user(user_id)
+            .await
+            .map(person)
+            .map_err(port_error)
     }
 
     async fn user_organizations(&self, user_id: &str) -> Result<Vec<OrgRef>, PortError> {

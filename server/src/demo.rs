@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use orgdesk_config::Secret;
-use orgdesk_provider::{
-    MemberSpec, OrganizationSpec, ProviderState, Provisioning, UserSpec,
-};
+use orgdesk_provider::{MemberSpec, OrganizationSpec, ProviderState, Provisioning, UserSpec};
 
 use crate::adapters::RoleNames;
 
@@ -114,8 +112,7 @@ pub async fn seed(
     };
     let provisioning = Provisioning {
         clients: vec![],
-        // The roles themselves are provisioned with the console's clients.
-        roles: vec![],
+        roles: crate::identity::console_roles(roles),
         users: PEOPLE
             .iter()
             .map(|(email, name, role)| UserSpec {

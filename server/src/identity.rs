@@ -48,6 +48,35 @@ fn random_secret() -> Secret {
     ))
 }
 
+/// The roles the console gives meaning to, and the organization roles of
+/// the demo and of a new built-in provider, with what they are for.
+pub fn console_roles(roles: &RoleNames) -> Vec<RoleSpec> {
+    let role = |name: &str, description: &str| RoleSpec {
+        name: name.into(),
+        description: description.into(),
+    };
+    vec![
+        role(
+            &roles.staff,
+            "Orgdesk staff: everything, in every organization",
+        ),
+        role(&roles.help_desk, "Help desk: reads across organizations"),
+        role(&roles.org_admin, "Administers one customer organization"),
+        role(
+            "Org Member",
+            "Uses the product in one customer organization",
+        ),
+        role(
+            "Billing Viewer",
+            "Reads invoices of one customer organization",
+        ),
+        role(
+            "Account Owner",
+            "Signs contracts for one customer organization (granted by staff only)",
+        ),
+    ]
+}
+
 /// The console's wiring; for the built-in provider, provisions the console's
 /// clients and the roles that make personas first.
 pub async fn wire(
@@ -101,10 +130,6 @@ pub async fn wire(
         .m2m_client_id
         .clone()
         .unwrap_or_else(|| CONSOLE_M2M_CLIENT_ID.into());
-    let role = |name: &str, description: &str| RoleSpec {
-        name: name.into(),
-        description: description.into(),
-    };
     provider
         .apply(&Provisioning {
             clients: vec![
@@ -141,20 +166,7 @@ pub async fn wire(
                         .collect(),
                 },
             ],
-            roles: vec![
-                role(
-                    &roles.staff,
-                    "Orgdesk staff: everything, in every organization",
-                ),
-                role(&roles.help_desk, "Help desk: reads across organizations"),
-                role(&roles.org_admin, "Administers one customer organization"),
-                role("Org Member", "Uses the product in one customer organization"),
-                role("Billing Viewer", "Reads invoices of one customer organization"),
-                role(
-                    "Account Owner",
-                    "Signs contracts for one customer organization (granted by staff only)",
-                ),
-            ],
+            roles: console_roles(&roles),
             ..Default::default()
         })
         .await

@@ -27,7 +27,10 @@ async fn call(
         .unwrap();
     let status = response.status().as_u16();
     let body = response.text().await.unwrap();
-    (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(Value::String(body)),
+    )
 }
 
 async fn org_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, name: &str) -> String {
@@ -116,59 +119,176 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
     assert_eq!(
         members(&orgdesk, &sally, &bank, "", "").await,
         [
-            ("olu@metahexa.example".into(), names(&["Account Owner", "Org Member"])),
+            (
+                "olu@metahexa.example".into(),
+                names(&["Account Owner", "Org Member"])
+            ),
             ("pat@metahexa.example".into(), names(&["Org Member"])),
             ("sally@metahexa.example".into(), names(&["Org Admin"])),
         ]
     );
-    let (_, page) = call(&orgdesk, &sally, "members/list", &[("org_id", &bank), ("query", ""), ("role", "")]).await;
-    let grantable: Vec<&str> = page["grantable"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let (_, page) = call(
+        &orgdesk,
+        &sally,
+        "members/list",
+        &[("org_id", &bank), ("query", ""), ("role", "")],
+    )
+    .await;
+    let grantable: Vec<&str> = page["grantable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
     assert_eq!(grantable, ["Org Admin"], "delegable and held by Sally");
-    let visible: Vec<&str> = page["roles"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert!(!visible.iter().any(|r| r.starts_with("Orgdesk")), "no staff or help-desk role is shown: {visible:?}");
+    let visible: Vec<&str> = page["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !visible.iter().any(|r| r.starts_with("Orgdesk")),
+        "no staff or help-desk role is shown: {visible:?}"
+    );
 
     let admin = role_id(&orgdesk, &sally, &bank, "Org Admin").await;
     let member = role_id(&orgdesk, &sally, &bank, "Org Member").await;
     let owner = role_id(&orgdesk, &sally, &bank, "Account Owner").await;
     let staff_role = {
-        let (_, page) = call(&orgdesk, &staff, "members/list", &[("org_id", &bank), ("query", ""), ("role", "")]).await;
-        assert!(!page["roles"].to_string().contains("Orgdesk Staff"), "not even to staff");
+        let (_, page) = call(
+            &orgdesk,
+            &staff,
+            "members/list",
+            &[("org_id", &bank), ("query", ""), ("role", "")],
+        )
+        .await;
+        assert!(
+            !page["roles"].to_string().contains("Orgdesk Staff"),
+            "not even to staff"
+        );
         "rol_StaffRoleIdGuess"
     };
     // Beyond the ceiling: a role Sally does not hold, one that is not delegable, a staff role.
     for role in [&member, &owner, &staff_role.to_owned()] {
-        let (status, answer) = call(&orgdesk, &sally, "members/assign-role", &[("org_id", &bank), ("user_id", &pat), ("role_id", role)]).await;
-        assert_eq!((status, invalid_field(&answer)), (400, "roles"), "{role}: {answer}");
+        let (status, answer) = call(
+            &orgdesk,
+            &sally,
+            "members/assign-role",
+            &[("org_id", &bank), ("user_id", &pat), ("role_id", role)],
+        )
+        .await;
+        assert_eq!(
+            (status, invalid_field(&answer)),
+            (400, "roles"),
+            "{role}: {answer}"
+        );
     }
     // Within it.
-    let (status, answer) = call(&orgdesk, &sally, "members/assign-role", &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)]).await;
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/assign-role",
+        &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["roles"], serde_json::json!(["Org Admin", "Org Member"]));
     assert_eq!(
-        members(&orgdesk, &sally, &bank, "", "Org Admin").await.into_iter().map(|m| m.0).collect::<Vec<_>>(),
+        answer["roles"],
+        serde_json::json!(["Org Admin", "Org Member"])
+    );
+    assert_eq!(
+        members(&orgdesk, &sally, &bank, "", "Org Admin")
+            .await
+            .into_iter()
+            .map(|m| m.0)
+            .collect::<Vec<_>>(),
         ["pat@metahexa.example", "sally@metahexa.example"],
         "the role filter follows the change"
     );
-    let (status, _) = call(&orgdesk, &sally, "members/unassign-role", &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)]).await;
+    let (status, _) = call(
+        &orgdesk,
+        &sally,
+        "members/unassign-role",
+        &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
+    )
+    .await;
     assert_eq!(status, 200);
 
     // The last admin stays.
-    let (status, answer) = call(&orgdesk, &sally, "members/unassign-role", &[("org_id", &bank), ("user_id", &sally_id), ("role_id", &admin)]).await;
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/unassign-role",
+        &[
+            ("org_id", &bank),
+            ("user_id", &sally_id),
+            ("role_id", &admin),
+        ],
+    )
+    .await;
     assert_eq!(status, 409, "{answer}");
-    assert!(answer.to_string().contains("at least one admin"), "{answer}");
-    let (status, _) = call(&orgdesk, &staff, "members/remove", &[("org_id", &bank), ("user_id", &sally_id), ("reason", "")]).await;
+    assert!(
+        answer.to_string().contains("at least one admin"),
+        "{answer}"
+    );
+    let (status, _) = call(
+        &orgdesk,
+        &staff,
+        "members/remove",
+        &[("org_id", &bank), ("user_id", &sally_id), ("reason", "")],
+    )
+    .await;
     assert_eq!(status, 409, "not even staff remove the last admin");
 
     // Olu holds a role Sally cannot grant: only staff remove Olu.
-    let (status, answer) = call(&orgdesk, &sally, "members/remove", &[("org_id", &bank), ("user_id", &olu), ("reason", "")]).await;
-    assert_eq!((status, invalid_field(&answer)), (400, "member"), "{answer}");
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/remove",
+        &[("org_id", &bank), ("user_id", &olu), ("reason", "")],
+    )
+    .await;
+    assert_eq!(
+        (status, invalid_field(&answer)),
+        (400, "member"),
+        "{answer}"
+    );
 
     // Adding existing people by email: all known, or nothing changes.
-    let (status, answer) = call(&orgdesk, &sally, "members/add", &[("org_id", &bank), ("emails", "jonno@suzies.example, nobody@nowhere.example"), ("roles", &admin)]).await;
-    assert_eq!((status, invalid_field(&answer)), (400, "emails"), "{answer}");
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/add",
+        &[
+            ("org_id", &bank),
+            ("emails", "jonno@suzies.example, nobody@nowhere.example"),
+            ("roles", &admin),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, invalid_field(&answer)),
+        (400, "emails"),
+        "{answer}"
+    );
     assert!(answer.to_string().contains("nobody@nowhere.example"));
-    assert_eq!(members(&orgdesk, &sally, &bank, "jonno", "").await.len(), 0, "nothing changed");
-    let (status, answer) = call(&orgdesk, &sally, "members/add", &[("org_id", &bank), ("emails", "Jonno@Suzies.example"), ("roles", &admin)]).await;
+    assert_eq!(
+        members(&orgdesk, &sally, &bank, "jonno", "").await.len(),
+        0,
+        "nothing changed"
+    );
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/add",
+        &[
+            ("org_id", &bank),
+            ("emails", "Jonno@Suzies.example"),
+            ("roles", &admin),
+        ],
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(
         members(&orgdesk, &sally, &bank, "jonno", "").await,
@@ -182,22 +302,53 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
     );
 
     // Now there is another admin, Sally may step down, and remove Pat.
-    let (status, _) = call(&orgdesk, &sally, "members/remove", &[("org_id", &bank), ("user_id", &pat), ("reason", "")]).await;
+    let (status, _) = call(
+        &orgdesk,
+        &sally,
+        "members/remove",
+        &[("org_id", &bank), ("user_id", &pat), ("reason", "")],
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(members(&orgdesk, &sally, &bank, "pat", "").await.is_empty());
-    let (status, answer) = call(&orgdesk, &sally, "members/unassign-role", &[("org_id", &bank), ("user_id", &sally_id), ("role_id", &admin)]).await;
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/unassign-role",
+        &[
+            ("org_id", &bank),
+            ("user_id", &sally_id),
+            ("role_id", &admin),
+        ],
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     let _ = jonno;
 
     // Every change is in the bank's audit log, as Sally the customer admin.
     let (_, log) = call(&orgdesk, &staff, "audit/organization", &[("org_id", &bank)]).await;
     let entries = log["entries"].as_array().unwrap();
-    let actions: Vec<&str> = entries.iter().filter(|e| e["outcome"] == "succeeded").map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["outcome"] == "succeeded")
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(
         actions,
-        ["member.role.unassign", "member.remove", "members.add", "member.role.unassign", "member.role.assign"]
+        [
+            "member.role.unassign",
+            "member.remove",
+            "members.add",
+            "member.role.unassign",
+            "member.role.assign"
+        ]
     );
-    assert!(entries.iter().filter(|e| e["outcome"] == "succeeded").all(|e| e["persona"] == "customer admin" && e["actor"] == "sally@metahexa.example"));
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e["outcome"] == "succeeded")
+            .all(|e| e["persona"] == "customer admin" && e["actor"] == "sally@metahexa.example")
+    );
 }
 
 #[tokio::test]
@@ -214,30 +365,82 @@ async fn another_organizations_people_are_not_found_and_the_help_desk_gives_reas
 
     // Sally names AdventureZ's admin, in her own organization and in theirs:
     // not found, exactly as someone who does not exist.
-    for (org, user) in [(&bank, &sumana), (&adventurez, &sumana), (&bank, &"auth0|nobody".to_owned())] {
+    for (org, user) in [
+        (&bank, &sumana),
+        (&adventurez, &sumana),
+        (&bank, &"auth0|nobody".to_owned()),
+    ] {
         for (endpoint, extra) in [
             ("members/remove", ("reason", "")),
             ("members/assign-role", ("role_id", admin.as_str())),
             ("members/unassign-role", ("role_id", admin.as_str())),
         ] {
-            let (status, answer) = call(&orgdesk, &sally, endpoint, &[("org_id", org), ("user_id", user), extra]).await;
-            assert_eq!((status, answer.clone()), (404, Value::String("NotFound".into())), "{endpoint} {org} {user}");
+            let (status, answer) = call(
+                &orgdesk,
+                &sally,
+                endpoint,
+                &[("org_id", org), ("user_id", user), extra],
+            )
+            .await;
+            assert_eq!(
+                (status, answer.clone()),
+                (404, Value::String("NotFound".into())),
+                "{endpoint} {org} {user}"
+            );
         }
     }
-    let (status, _) = call(&orgdesk, &sally, "members/list", &[("org_id", &adventurez), ("query", ""), ("role", "")]).await;
+    let (status, _) = call(
+        &orgdesk,
+        &sally,
+        "members/list",
+        &[("org_id", &adventurez), ("query", ""), ("role", "")],
+    )
+    .await;
     assert_eq!(status, 404);
-    assert_eq!(members(&orgdesk, &staff, &adventurez, "", "").await.len(), 1, "Sumana is still there");
+    assert_eq!(
+        members(&orgdesk, &staff, &adventurez, "", "").await.len(),
+        1,
+        "Sumana is still there"
+    );
 
     // The help desk reads, removes only with a reason, and changes nothing else.
     assert_eq!(members(&orgdesk, &help, &bank, "pat", "").await.len(), 1);
-    let (status, answer) = call(&orgdesk, &help, "members/remove", &[("org_id", &bank), ("user_id", &pat), ("reason", "")]).await;
+    let (status, answer) = call(
+        &orgdesk,
+        &help,
+        "members/remove",
+        &[("org_id", &bank), ("user_id", &pat), ("reason", "")],
+    )
+    .await;
     assert_eq!((status, invalid_field(&answer)), (400, "reason"));
-    let (status, _) = call(&orgdesk, &help, "members/assign-role", &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)]).await;
+    let (status, _) = call(
+        &orgdesk,
+        &help,
+        "members/assign-role",
+        &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
+    )
+    .await;
     assert_eq!(status, 403);
-    let (status, _) = call(&orgdesk, &help, "members/add", &[("org_id", &bank), ("emails", "jonno@suzies.example"), ("roles", "")]).await;
+    let (status, _) = call(
+        &orgdesk,
+        &help,
+        "members/add",
+        &[
+            ("org_id", &bank),
+            ("emails", "jonno@suzies.example"),
+            ("roles", ""),
+        ],
+    )
+    .await;
     assert_eq!(status, 403);
     let reason = "Ticket 4411: Pat left the bank, asked by Sally by phone";
-    let (status, answer) = call(&orgdesk, &help, "members/remove", &[("org_id", &bank), ("user_id", &pat), ("reason", reason)]).await;
+    let (status, answer) = call(
+        &orgdesk,
+        &help,
+        "members/remove",
+        &[("org_id", &bank), ("user_id", &pat), ("reason", reason)],
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
 
     // Sally reads it in her organization's log, with who and as which persona.
@@ -248,8 +451,19 @@ async fn another_organizations_people_are_not_found_and_the_help_desk_gives_reas
     assert_eq!(entry["persona"], "help desk");
     assert_eq!(entry["actor"], "helpdesk@travel0.example");
     assert_eq!(entry["reason"], reason);
-    assert!(entry["before"].as_str().unwrap().contains("pat@metahexa.example"));
-    let (status, _) = call(&orgdesk, &sally, "audit/organization", &[("org_id", &adventurez)]).await;
+    assert!(
+        entry["before"]
+            .as_str()
+            .unwrap()
+            .contains("pat@metahexa.example")
+    );
+    let (status, _) = call(
+        &orgdesk,
+        &sally,
+        "audit/organization",
+        &[("org_id", &adventurez)],
+    )
+    .await;
     assert_eq!(status, 404, "not another organization's log");
 }
 
@@ -257,22 +471,45 @@ async fn another_organizations_people_are_not_found_and_the_help_desk_gives_reas
 async fn people_are_found_by_email_with_every_organization_and_their_roles_in_each() {
     let orgdesk = support::start_demo().await;
     let help = orgdesk.signed_in("helpdesk@travel0.example").await;
-    let (status, found) = call(&orgdesk, &help, "people/lookup", &[("email", "SUMANA@adventurez.example")]).await;
+    let (status, found) = call(
+        &orgdesk,
+        &help,
+        "people/lookup",
+        &[("email", "SUMANA@adventurez.example")],
+    )
+    .await;
     assert_eq!(status, 200, "{found}");
     let orgs: Vec<(String, Value)> = found[0]["organizations"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|pair| (pair[0]["name"].as_str().unwrap().to_owned(), pair[1].clone()))
+        .map(|pair| {
+            (
+                pair[0]["name"].as_str().unwrap().to_owned(),
+                pair[1].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         orgs,
         [
-            ("adventurez".to_owned(), serde_json::json!(["Billing Viewer", "Org Admin"])),
-            ("rocky-mountain-high".to_owned(), serde_json::json!(["Org Admin"])),
+            (
+                "adventurez".to_owned(),
+                serde_json::json!(["Billing Viewer", "Org Admin"])
+            ),
+            (
+                "rocky-mountain-high".to_owned(),
+                serde_json::json!(["Org Admin"])
+            ),
         ]
     );
-    let (_, none) = call(&orgdesk, &help, "people/lookup", &[("email", "nobody@nowhere.example")]).await;
+    let (_, none) = call(
+        &orgdesk,
+        &help,
+        "people/lookup",
+        &[("email", "nobody@nowhere.example")],
+    )
+    .await;
     assert_eq!(none, serde_json::json!([]));
 }
 
@@ -288,22 +525,41 @@ async fn an_admin_of_two_organizations_acts_in_the_one_signed_in_to_and_switches
     let (_, me) = call(&orgdesk, &sumana, "current-user", &[]).await;
     assert_eq!(me["organization"], Value::Null);
     assert_eq!(me["organizations"].as_array().unwrap().len(), 2);
-    let (status, _) = call(&orgdesk, &sumana, "members/list", &[("org_id", &adventurez), ("query", ""), ("role", "")]).await;
+    let (status, _) = call(
+        &orgdesk,
+        &sumana,
+        "members/list",
+        &[("org_id", &adventurez), ("query", ""), ("role", "")],
+    )
+    .await;
     assert_eq!(status, 404);
 
     // Signed in to AdventureZ: she acts there, and not in Rocky Mountain High.
-    let sumana = orgdesk.signed_in_to("sumana@adventurez.example", "adventurez").await;
+    let sumana = orgdesk
+        .signed_in_to("sumana@adventurez.example", "adventurez")
+        .await;
     let (_, me) = call(&orgdesk, &sumana, "current-user", &[]).await;
     assert_eq!(me["organization"]["name"], "adventurez");
     assert_eq!(me["persona"], "customer admin");
-    assert_eq!(members(&orgdesk, &sumana, &adventurez, "", "").await.len(), 1);
-    let (status, _) = call(&orgdesk, &sumana, "members/list", &[("org_id", &rocky), ("query", ""), ("role", "")]).await;
+    assert_eq!(
+        members(&orgdesk, &sumana, &adventurez, "", "").await.len(),
+        1
+    );
+    let (status, _) = call(
+        &orgdesk,
+        &sumana,
+        "members/list",
+        &[("org_id", &rocky), ("query", ""), ("role", "")],
+    )
+    .await;
     assert_eq!(status, 404);
 
     // Switching is a new sign-in with the other organization (by id here);
     // the provider's session makes it immediate, and her rights follow.
     let back = sumana
-        .get(orgdesk.console(&format!("/auth/login?organization={rocky}&return_to=/organizations/{rocky}")))
+        .get(orgdesk.console(&format!(
+            "/auth/login?organization={rocky}&return_to=/organizations/{rocky}"
+        )))
         .send()
         .await
         .unwrap();
@@ -311,7 +567,13 @@ async fn an_admin_of_two_organizations_acts_in_the_one_signed_in_to_and_switches
     let (_, me) = call(&orgdesk, &sumana, "current-user", &[]).await;
     assert_eq!(me["organization"]["name"], "rocky-mountain-high");
     assert_eq!(members(&orgdesk, &sumana, &rocky, "", "").await.len(), 1);
-    let (status, _) = call(&orgdesk, &sumana, "members/list", &[("org_id", &adventurez), ("query", ""), ("role", "")]).await;
+    let (status, _) = call(
+        &orgdesk,
+        &sumana,
+        "members/list",
+        &[("org_id", &adventurez), ("query", ""), ("role", "")],
+    )
+    .await;
     assert_eq!(status, 404);
 
     // Sally, admin of one organization, lands in it straight away.

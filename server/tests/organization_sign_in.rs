@@ -57,7 +57,11 @@ async fn a_token_of_another_organization_than_the_one_asked_for_is_refused() {
     let pairs: Vec<(String, String)> = authorize
         .query_pairs()
         .map(|(k, v)| {
-            let v = if k == "organization" { rocky.clone() } else { v.into_owned() };
+            let v = if k == "organization" {
+                rocky.clone()
+            } else {
+                v.into_owned()
+            };
             (k.into_owned(), v)
         })
         .collect();
@@ -81,7 +85,11 @@ async fn a_token_of_another_organization_than_the_one_asked_for_is_refused() {
         .send()
         .await
         .unwrap();
-    assert_eq!(back.url().path(), "/auth/callback", "the provider issued a code");
+    assert_eq!(
+        back.url().path(),
+        "/auth/callback",
+        "the provider issued a code"
+    );
     assert_eq!(back.status(), 403);
     let body = back.text().await.unwrap();
     assert!(body.contains("another organization"), "{body}");

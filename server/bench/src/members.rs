@@ -111,7 +111,15 @@ async fn measure(
             return Err(format!("the sync read {read} members, not {count}").into());
         }
         let deep = cursor_at(&console_db, org_id, count * 9 / 10).await?;
-        time_cases(&service, org_id, &cases(count, deep), engine, count, samples).await
+        time_cases(
+            &service,
+            org_id,
+            &cases(count, deep),
+            engine,
+            count,
+            samples,
+        )
+        .await
     }
     .await;
     console_db.close().await;
@@ -145,7 +153,13 @@ fn cases(count: u64, deep: String) -> Vec<Case> {
     };
     vec![
         case("first page".into(), "", "", None, PAGE_SIZE as usize),
-        case("after the member at 90%".into(), "", "", Some(deep), PAGE_SIZE as usize),
+        case(
+            "after the member at 90%".into(),
+            "",
+            "",
+            Some(deep),
+            PAGE_SIZE as usize,
+        ),
         case(
             format!("search \"member-{one}@\" (1 match)"),
             &format!("member-{one}@"),
@@ -153,7 +167,13 @@ fn cases(count: u64, deep: String) -> Vec<Case> {
             None,
             1,
         ),
-        case("search \"member 1\" (many)".into(), "member 1", "", None, PAGE_SIZE as usize),
+        case(
+            "search \"member 1\" (many)".into(),
+            "member 1",
+            "",
+            None,
+            PAGE_SIZE as usize,
+        ),
         case(
             "role Org Admin (1 in 10)".into(),
             "",
@@ -217,7 +237,11 @@ async fn time_cases(
             ms(summary.p50),
             ms(summary.p99),
             ms(summary.max),
-            if summary.p99 < TARGET { "met" } else { "MISSED" }
+            if summary.p99 < TARGET {
+                "met"
+            } else {
+                "MISSED"
+            }
         );
     }
     Ok(())

@@ -243,7 +243,11 @@ impl Default for IdentityConfig {
             staff_role: "Orgdesk Staff".into(),
             help_desk_role: "Orgdesk Help Desk".into(),
             org_admin_role: "Org Admin".into(),
-            delegable_roles: vec!["Org Admin".into(), "Org Member".into(), "Billing Viewer".into()],
+            delegable_roles: vec![
+                "Org Admin".into(),
+                "Org Member".into(),
+                "Billing Viewer".into(),
+            ],
         }
     }
 }

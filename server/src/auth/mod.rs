@@ -426,7 +426,10 @@ async fn finish(auth: &Auth, code: String, pending: &PendingLogin) -> Result<Ses
         .await
         .map_err(|e| format!("could not read who you are from the identity provider: {e}"))?;
     if let Some(org_id) = org_id {
-        let org = principal.organizations().into_iter().find(|o| o.id == org_id);
+        let org = principal
+            .organizations()
+            .into_iter()
+            .find(|o| o.id == org_id);
         match org {
             Some(org) => principal.organization = Some(org),
             None => {

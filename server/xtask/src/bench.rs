@@ -81,7 +81,9 @@ fn on_database(binary: &Path, url: &str, engine: &str, count: &str) -> Result<()
     run(Command::new(binary)
         .args(["console", "--database-url", url])
         .args(["--count", count]))?;
-    step(&format!("members on {engine} (one organization of {count} members)"));
+    step(&format!(
+        "members on {engine} (one organization of {count} members)"
+    ));
     run(Command::new(binary)
         .args(["members", "--database-url", url])
         .args(["--count", count]))?;

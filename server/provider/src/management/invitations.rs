@@ -22,8 +22,8 @@ use serde_json::{Map, Value, json};
 
 use super::{
     Caller, Endpoint,
-    organizations::not_found as no_organization,
     input::query,
+    organizations::not_found as no_organization,
     paging::Paging,
     scopes::{
         CREATE_ORGANIZATION_INVITATIONS, DELETE_ORGANIZATION_INVITATIONS,

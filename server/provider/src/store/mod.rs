@@ -1,8 +1,8 @@
 //! The provider's tables. Every query is written once, with `$n` placeholders
 //! that SQLite and PostgreSQL both read.
 
-pub mod members;
 pub mod invitations;
+pub mod members;
 pub mod organizations;
 pub mod roles;
 pub mod users;
