@@ -39,7 +39,7 @@ const ORGANIZATIONS: &[(&str, &str, &[Member])] = &[
         "metahexa-bank",
         "MetaHexa Bank",
         &[
-            ("sally@metahexa.example", &[ADMIN]),
+            ("sally@metahexa.example", &[ADMIN, "Org Member"]),
             ("pat@metahexa.example", &["Org Member"]),
             // Holds a role only staff grant: Sally may not remove Olu.
             ("olu@metahexa.example", &["Account Owner", "Org Member"]),

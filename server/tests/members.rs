@@ -3,7 +3,7 @@
 //! admin may do in their organization, what the help desk may do with a
 //! reason, and that another organization's people are not found.
 //!
-//! MetaHexa Bank: Sally (Org Admin, its only admin), Pat (Org Member), Olu
+//! MetaHexa Bank: Sally (Org Admin, its only admin, and Org Member), Pat (Org Member), Olu
 //! (Account Owner, a role only staff grant). AdventureZ: Sumana (Org Admin,
 //! Billing Viewer). Suzie's Rafting: Jonno (Org Member).
 
@@ -124,7 +124,10 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
                 names(&["Account Owner", "Org Member"])
             ),
             ("pat@metahexa.example".into(), names(&["Org Member"])),
-            ("sally@metahexa.example".into(), names(&["Org Admin"])),
+            (
+                "sally@metahexa.example".into(),
+                names(&["Org Admin", "Org Member"])
+            ),
         ]
     );
     let (_, page) = call(
@@ -140,7 +143,11 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         .iter()
         .map(|r| r["name"].as_str().unwrap())
         .collect();
-    assert_eq!(grantable, ["Org Admin"], "delegable and held by Sally");
+    assert_eq!(
+        grantable,
+        ["Org Admin", "Org Member"],
+        "delegable and held by Sally"
+    );
     let visible: Vec<&str> = page["roles"]
         .as_array()
         .unwrap()
@@ -153,7 +160,7 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
     );
 
     let admin = role_id(&orgdesk, &sally, &bank, "Org Admin").await;
-    let member = role_id(&orgdesk, &sally, &bank, "Org Member").await;
+    let billing = role_id(&orgdesk, &sally, &bank, "Billing Viewer").await;
     let owner = role_id(&orgdesk, &sally, &bank, "Account Owner").await;
     let staff_role = {
         let (_, page) = call(
@@ -170,7 +177,7 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         "rol_StaffRoleIdGuess"
     };
     // Beyond the ceiling: a role Sally does not hold, one that is not delegable, a staff role.
-    for role in [&member, &owner, &staff_role.to_owned()] {
+    for role in [&billing, &owner, &staff_role.to_owned()] {
         let (status, answer) = call(
             &orgdesk,
             &sally,

@@ -1,0 +1,303 @@
+//! Invitations end to end, over HTTP: a customer admin invites through the
+//! console, the email lands in the built-in provider's outbox (no SMTP is
+//! configured), the invited person follows the link, signs up and lands in
+//! the console as a member with the invited role; the link then works no
+//! more. Resend and revoke keep the console's record and the audit log.
+
+mod support;
+
+use serde_json::Value;
+use support::TestOrgdesk;
+
+async fn call(
+    orgdesk: &TestOrgdesk,
+    client: &reqwest::Client,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let response = client
+        .post(orgdesk.console(&format!("/api/{endpoint}")))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(Value::String(body)),
+    )
+}
+
+/// The first invitation link in the provider's outbox sent to `email`.
+async fn link_for(orgdesk: &TestOrgdesk, email: &str) -> String {
+    let page = reqwest::get(orgdesk.provider("dev/outbox"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let article = page
+        .split("<article>")
+        .find(|a| a.contains(&format!("To {email}")))
+        .unwrap_or_else(|| panic!("no email to {email} in the outbox: {page}"));
+    let start = article.find("href=\"").expect("a link") + 6;
+    let end = start + article[start..].find('"').unwrap();
+    article[start..end].replace("&amp;", "&")
+}
+
+async fn invitations(orgdesk: &TestOrgdesk, client: &reqwest::Client, org: &str) -> Vec<Value> {
+    let (status, page) = call(orgdesk, client, "invitations/list", &[("org_id", org)]).await;
+    assert_eq!(status, 200, "{page}");
+    page["items"].as_array().unwrap().clone()
+}
+
+fn status_of<'a>(list: &'a [Value], email: &str) -> Vec<&'a str> {
+    list.iter()
+        .filter(|i| i["email"] == email)
+        .map(|i| i["status"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_invited_person_signs_up_through_the_link_and_becomes_a_member_with_the_role() {
+    let orgdesk = support::start_demo().await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let (_, me) = call(&orgdesk, &sally, "current-user", &[]).await;
+    let bank = me["organization"]["id"].as_str().unwrap().to_owned();
+    let (_, page) = call(&orgdesk, &sally, "invitations/list", &[("org_id", &bank)]).await;
+    let member_role = page["grantable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Org Member")
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .unwrap();
+
+    // Bad input changes nothing.
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "invitations/create",
+        &[
+            ("org_id", &bank),
+            ("emails", "newbie@metahexa.example, not-an-email"),
+            ("roles", &member_role),
+            ("connection_id", ""),
+            ("ttl_days", "7"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, &answer["Invalid"]["field"]),
+        (400, &Value::from("emails"))
+    );
+    assert!(invitations(&orgdesk, &sally, &bank).await.is_empty());
+
+    let (status, created) = call(
+        &orgdesk,
+        &sally,
+        "invitations/create",
+        &[
+            ("org_id", &bank),
+            ("emails", "Newbie@MetaHexa.example\nsecond@metahexa.example"),
+            ("roles", &member_role),
+            ("connection_id", ""),
+            ("ttl_days", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(created.as_array().unwrap().len(), 2);
+    let list = invitations(&orgdesk, &sally, &bank).await;
+    assert_eq!(status_of(&list, "newbie@metahexa.example"), ["pending"]);
+    assert_eq!(list[0]["roles"], serde_json::json!(["Org Member"]));
+    assert_eq!(list[0]["invited_by"], "Sally (MetaHexa Bank)");
+
+    // The email's link lands on the console's sign-in, which passes the
+    // invitation to the provider: its page names the bank and the invitee.
+    let link = link_for(&orgdesk, "newbie@metahexa.example").await;
+    assert!(
+        link.starts_with(&orgdesk.console("/auth/login?invitation=")),
+        "{link}"
+    );
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = browser.get(&link).send().await.unwrap();
+    assert_eq!(login.url().path(), "/u/login");
+    let state = login
+        .url()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let text = login.text().await.unwrap();
+    assert!(text.contains("MetaHexa Bank"), "{text}");
+    assert!(text.contains("newbie@metahexa.example"), "{text}");
+
+    let signed_up = browser
+        .post(orgdesk.provider("u/signup"))
+        .form(&[
+            ("state", state.as_str()),
+            ("email", "newbie@metahexa.example"),
+            ("name", "Nia Newbie"),
+            ("password", "a long enough password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_up.url().path(), "/", "lands on the console's home");
+    assert!(signed_up.status().is_success());
+    let (_, me) = call(&orgdesk, &browser, "current-user", &[]).await;
+    assert_eq!(me["email"], "newbie@metahexa.example");
+    assert_eq!(me["organization"]["name"], "metahexa-bank");
+    assert_eq!(me["persona"], "member");
+
+    // Sally sees Nia with the invited role, and the invitation as accepted.
+    let (_, members) = call(
+        &orgdesk,
+        &sally,
+        "members/list",
+        &[("org_id", &bank), ("query", "newbie"), ("role", "")],
+    )
+    .await;
+    assert_eq!(
+        members["items"][0]["roles"],
+        serde_json::json!(["Org Member"])
+    );
+    let list = invitations(&orgdesk, &sally, &bank).await;
+    assert_eq!(status_of(&list, "newbie@metahexa.example"), ["accepted"]);
+    assert_eq!(status_of(&list, "second@metahexa.example"), ["pending"]);
+
+    // The link works once.
+    let again = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let reused = again.get(&link).send().await.unwrap();
+    assert_ne!(
+        reused.url().path(),
+        "/u/login",
+        "no login page for a used link"
+    );
+    assert_eq!(reused.status(), 403);
+}
+
+#[tokio::test]
+async fn the_help_desk_resends_with_a_reason_the_admin_reads_it_and_revoked_links_are_dead() {
+    let orgdesk = support::start_demo().await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let help = orgdesk.signed_in("helpdesk@travel0.example").await;
+    let (_, me) = call(&orgdesk, &sally, "current-user", &[]).await;
+    let bank = me["organization"]["id"].as_str().unwrap().to_owned();
+    let (status, created) = call(
+        &orgdesk,
+        &sally,
+        "invitations/create",
+        &[
+            ("org_id", &bank),
+            ("emails", "lost@metahexa.example"),
+            ("roles", ""),
+            ("connection_id", ""),
+            ("ttl_days", "7"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let first = created[0]["id"].as_str().unwrap().to_owned();
+    let first_link = link_for(&orgdesk, "lost@metahexa.example").await;
+
+    // The help desk may not invite, and resends only with a reason.
+    let (status, _) = call(
+        &orgdesk,
+        &help,
+        "invitations/create",
+        &[
+            ("org_id", &bank),
+            ("emails", "x@metahexa.example"),
+            ("roles", ""),
+            ("connection_id", ""),
+            ("ttl_days", "7"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, answer) = call(
+        &orgdesk,
+        &help,
+        "invitations/resend",
+        &[("org_id", &bank), ("id", &first), ("reason", "")],
+    )
+    .await;
+    assert_eq!(
+        (status, &answer["Invalid"]["field"]),
+        (400, &Value::from("reason"))
+    );
+    let reason = "Ticket 5120: the email went to spam";
+    let (status, resent) = call(
+        &orgdesk,
+        &help,
+        "invitations/resend",
+        &[("org_id", &bank), ("id", &first), ("reason", reason)],
+    )
+    .await;
+    assert_eq!(status, 200, "{resent}");
+    let second = resent["id"].as_str().unwrap().to_owned();
+    assert_ne!(first, second);
+
+    let list = invitations(&orgdesk, &sally, &bank).await;
+    let old = list.iter().find(|i| i["id"] == first.as_str()).unwrap();
+    assert_eq!(old["status"], "revoked");
+    assert_eq!(old["replaced_by"], second.as_str());
+    let new = list.iter().find(|i| i["id"] == second.as_str()).unwrap();
+    assert_eq!(new["status"], "pending");
+    assert_eq!(
+        new["invited_by"], "Sally (MetaHexa Bank)",
+        "still Sally's invitation"
+    );
+
+    // Sally reads who resent it, as which persona, and why.
+    let (_, log) = call(&orgdesk, &sally, "audit/organization", &[("org_id", &bank)]).await;
+    let entry = &log["entries"][0];
+    assert_eq!(entry["action"], "invitation.resend");
+    assert_eq!(entry["persona"], "help desk");
+    assert_eq!(entry["reason"], reason);
+    assert!(entry["before"].as_str().unwrap().contains(&first));
+    assert!(entry["after"].as_str().unwrap().contains(&second));
+
+    // The old link is dead; Sally revokes the new one, and it is dead too.
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let dead = browser.get(&first_link).send().await.unwrap();
+    assert_eq!(dead.status(), 403);
+    let (status, _) = call(
+        &orgdesk,
+        &sally,
+        "invitations/revoke",
+        &[("org_id", &bank), ("id", &second), ("reason", "")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let list = invitations(&orgdesk, &sally, &bank).await;
+    assert_eq!(
+        status_of(&list, "lost@metahexa.example"),
+        ["revoked", "revoked"]
+    );
+
+    // Another organization's admin names the invitation: not found.
+    let sumana = orgdesk
+        .signed_in_to("sumana@adventurez.example", "adventurez")
+        .await;
+    let (status, _) = call(
+        &orgdesk,
+        &sumana,
+        "invitations/revoke",
+        &[("org_id", &bank), ("id", &second), ("reason", "")],
+    )
+    .await;
+    assert_eq!(status, 404);
+}
