@@ -247,7 +247,45 @@ pub async fn accept(
         .execute(&mut *conn)
         .await?;
     }
+    apply_metadata(conn, invitation, user_id).await?;
     Ok(true)
+}
+
+/// Merges the invitation's metadata into the person's, at the top level, as
+/// Auth0 applies an invitation's `app_metadata` and `user_metadata`.
+async fn apply_metadata(
+    conn: &mut AnyConnection,
+    invitation: &Invitation,
+    user_id: &str,
+) -> Result<(), sqlx::Error> {
+    if invitation.app_metadata.is_empty() && invitation.user_metadata.is_empty() {
+        return Ok(());
+    }
+    let row = sqlx::query("SELECT app_metadata, user_metadata FROM users WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let stored = |column: &str| -> Result<Map<String, Value>, sqlx::Error> {
+        let text: String = row.try_get(column)?;
+        Ok(serde_json::from_str(&text).unwrap_or_default())
+    };
+    let (mut app, mut user) = (stored("app_metadata")?, stored("user_metadata")?);
+    for (stored, patch) in [
+        (&mut app, &invitation.app_metadata),
+        (&mut user, &invitation.user_metadata),
+    ] {
+        // An empty patch would clear everything in a PATCH; here it means "nothing".
+        if !patch.is_empty() {
+            super::users::merge_metadata(stored, patch);
+        }
+    }
+    sqlx::query("UPDATE users SET app_metadata = $2, user_metadata = $3 WHERE user_id = $1")
+        .bind(user_id)
+        .bind(Value::Object(app).to_string())
+        .bind(Value::Object(user).to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Which of these role ids name no role.

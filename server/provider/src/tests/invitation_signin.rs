@@ -559,3 +559,50 @@ async fn sign_up_needs_an_invitation_and_a_free_email() {
         .unwrap();
     assert_eq!(user.name, "existing", "the account is untouched");
 }
+
+#[tokio::test]
+async fn the_invitations_metadata_is_merged_into_the_persons_on_acceptance() {
+    let (provider, token, org, _) = provider().await;
+    let (existing, _) = users::with_password(&provider.db, EXISTING)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut keep = serde_json::Map::new();
+    keep.insert("locale".into(), json!("nl"));
+    keep.insert("plan".into(), json!("trial"));
+    users::update(
+        &provider.db,
+        &existing.user_id,
+        &users::UserPatch {
+            user_metadata: Some(keep),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut body = body_for(EXISTING);
+    body["app_metadata"] = json!({ "cost_center": "ski-school" });
+    body["user_metadata"] = json!({ "plan": "team" });
+    let created = invite(&provider, &token, &org, body).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+
+    let mut browser = Browser::new(&provider);
+    let start = browser
+        .authorize(&link_params(&org, ticket(&created.body)))
+        .await;
+    let back = login_as(&mut browser, &tx_of(&start), EXISTING, PASSWORD).await;
+    assert!(back.location.is_some(), "{}", back.text);
+    let user = users::by_id(&provider.db, &existing.user_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        json!(user.app_metadata),
+        json!({ "cost_center": "ski-school" })
+    );
+    assert_eq!(
+        json!(user.user_metadata),
+        json!({ "locale": "nl", "plan": "team" }),
+        "merged at the top level; the invitation's value wins"
+    );
+}
