@@ -96,6 +96,7 @@ pub struct ProviderState {
     db: Database,
     keys: Arc<keys::Keys>,
     limiter: Arc<management::rate_limit::Limiter>,
+    verified_tokens: Arc<management::VerifiedTokens>,
     options: Arc<ProviderOptions>,
 }
 
@@ -112,6 +113,7 @@ impl ProviderState {
             db,
             keys: Arc::new(keys),
             limiter: Arc::new(management::rate_limit::Limiter::new(options.rate_limit)),
+            verified_tokens: Default::default(),
             options: Arc::new(options),
         })
     }
