@@ -8,6 +8,7 @@
 //! console's are wall times of its service calls. Every loop is bounded, and
 //! all traffic goes to 127.0.0.1.
 
+mod bulk;
 mod console;
 mod lists;
 mod members;
@@ -91,6 +92,29 @@ enum Command {
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
         samples: u64,
     },
+    /// Time the console's bulk member operations through its Management API
+    /// client: add N existing users to one organization, move every member
+    /// from one role to another, read the members back with their roles.
+    Bulk {
+        #[arg(long)]
+        database_url: String,
+        /// Users to seed in the store and add as members.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+        users: u64,
+        /// Members whose roles change at the same time.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
+        concurrency: u64,
+    },
+    /// Seed one organization's members in the provider's database and time it
+    /// (`member-N@bench.example` in organization `members-000001`, every tenth
+    /// an Org Admin).
+    SeedMembers {
+        #[arg(long)]
+        database_url: String,
+        /// How many members to make sure the organization has.
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+        count: u64,
+    },
     /// Time `POST /oauth/token` (client credentials) at 1 and 16 concurrent clients.
     Token {
         #[arg(long)]
@@ -127,6 +151,15 @@ async fn main() -> ExitCode {
             database_url,
             requests,
         } => token::run(&database_url, requests).await,
+        Command::SeedMembers {
+            database_url,
+            count,
+        } => seed_members(&database_url, count).await,
+        Command::Bulk {
+            database_url,
+            users,
+            concurrency,
+        } => bulk::run(&database_url, users, concurrency as usize).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -142,6 +175,26 @@ async fn seed_only(database_url: &str, count: u64) -> Result<()> {
     let db = provider::open_database(database_url).await?;
     let engine = provider::engine_name(&db);
     seed_timed(&db, engine, count).await?;
+    db.close().await;
+    Ok(())
+}
+
+/// `seed-members`: one organization's members, seeded and timed.
+async fn seed_members(database_url: &str, count: u64) -> Result<()> {
+    let db = provider::open_database(database_url).await?;
+    let engine = provider::engine_name(&db);
+    seed::organizations(&db, 1, "members").await?;
+    let org = seed::organization_id(&db, "members-000001")
+        .await?
+        .ok_or("the members organization was not seeded")?;
+    let started = Instant::now();
+    let added = seed::members(&db, &org, count).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "seed-members on {engine}: {added} members added to members-000001 in {seconds:.2} s \
+         ({:.0} per second; users, memberships and every tenth an Org Admin)",
+        added as f64 / seconds.max(1e-9)
+    );
     db.close().await;
     Ok(())
 }

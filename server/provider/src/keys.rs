@@ -89,6 +89,11 @@ impl Keys {
         Ok(())
     }
 
+    /// Whether a key id is among the keys tokens are verified with now.
+    pub fn publishes(&self, kid: &str) -> bool {
+        self.current().decoding.contains_key(kid)
+    }
+
     /// Signs claims with the active key (RS256, with its `kid`).
     pub fn sign<T: Serialize>(&self, claims: &T) -> String {
         let set = self.current();

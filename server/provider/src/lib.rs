@@ -108,6 +108,7 @@ pub struct ProviderState {
     keys: Arc<keys::Keys>,
     limiter: Arc<management::rate_limit::Limiter>,
     mailer: Arc<mail::Mailer>,
+    verified_tokens: Arc<management::VerifiedTokens>,
     options: Arc<ProviderOptions>,
 }
 
@@ -125,6 +126,7 @@ impl ProviderState {
             keys: Arc::new(keys),
             limiter: Arc::new(management::rate_limit::Limiter::new(options.rate_limit)),
             mailer: Arc::new(mail::Mailer::new(options.smtp.as_ref())),
+            verified_tokens: Default::default(),
             options: Arc::new(options),
         })
     }

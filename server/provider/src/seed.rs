@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use orgdesk_db::Database;
+use orgdesk_db::{Database, Engine};
 use sqlx::{Any, Transaction};
 
 use crate::{ids, now, store::organizations as store};
@@ -70,6 +70,11 @@ fn insert_statement(rows: u64, created_at: i64) -> String {
     sql
 }
 
+/// The id of the organization with this name.
+pub async fn organization_id(db: &Database, name: &str) -> Result<Option<String>, sqlx::Error> {
+    Ok(store::by_name(db, name).await?.map(|org| org.id))
+}
+
 /// How many organizations the database holds.
 pub async fn count(db: &Database) -> Result<u64, sqlx::Error> {
     store::count(db).await
@@ -85,8 +90,10 @@ pub async fn name_at(db: &Database, position: u64) -> Result<Option<String>, sql
         .map(|org| org.name))
 }
 
-/// Users per multi-row INSERT (three bound values each).
-const USERS_PER_STATEMENT: usize = 500;
+/// Users per multi-row INSERT (three bound values each). Binding on SQLite
+/// looks every parameter up by name, in time linear in the statement's count,
+/// so small statements go faster than the limits allow.
+const USERS_PER_STATEMENT: usize = 100;
 /// Name of the role [`members`] gives every tenth member.
 pub const ADMIN_ROLE: &str = "Org Admin";
 
@@ -113,11 +120,20 @@ async fn ensure_users(
         ));
     }
     sql.push_str(" ON CONFLICT (email) DO NOTHING");
+    let fresh: Vec<String> = people.iter().map(|_| ids::user_id()).collect();
     let mut insert = sqlx::query(&sql);
-    for (email, name) in people {
-        insert = insert.bind(ids::user_id()).bind(email).bind(name);
+    for ((email, name), id) in people.iter().zip(&fresh) {
+        insert = insert.bind(id).bind(email).bind(name);
     }
-    insert.execute(&mut **tx).await?;
+    let inserted = insert.execute(&mut **tx).await?.rows_affected();
+    if inserted == people.len() as u64 {
+        // All new: no need to read back the ids we just wrote.
+        return Ok(people
+            .iter()
+            .map(|(email, _)| email.clone())
+            .zip(fresh)
+            .collect());
+    }
 
     let select = format!(
         "SELECT email, user_id FROM users WHERE email IN ({})",
@@ -158,7 +174,19 @@ pub async fn users(db: &Database, count: u64, prefix: &str) -> Result<Vec<String
         }
         tx.commit().await?;
     }
+    refresh_statistics(db, &["users"]).await?;
     Ok(ids)
+}
+
+/// After a bulk load, PostgreSQL plans with the old row counts until
+/// autovacuum analyzes the tables; analyze them now, as after a restore.
+async fn refresh_statistics(db: &Database, tables: &[&str]) -> Result<(), sqlx::Error> {
+    if db.engine() == Engine::Postgres {
+        sqlx::query(&format!("ANALYZE {}", tables.join(", ")))
+            .execute(db.pool())
+            .await?;
+    }
+    Ok(())
 }
 
 /// Makes `count` users `member-1@bench.example`… ("Member 1"…) members of the
@@ -218,6 +246,7 @@ pub async fn members(db: &Database, org_id: &str, count: u64) -> Result<u64, sql
         }
         tx.commit().await?;
     }
+    refresh_statistics(db, &["users", "members", "member_roles"]).await?;
     Ok(added)
 }
 
@@ -262,6 +291,7 @@ pub async fn role_for_every_member(
     .bind(role_id)
     .execute(db.pool())
     .await?;
+    refresh_statistics(db, &["members", "member_roles"]).await?;
     Ok(done.rows_affected())
 }
 

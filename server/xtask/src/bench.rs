@@ -69,7 +69,7 @@ fn count(args: &[String]) -> Result<String, String> {
     }
 }
 
-/// The `organizations`, `console`, `members` and `token` benchmarks on one database.
+/// The `organizations`, `console`, `members`, `token` and `bulk` benchmarks on one database.
 fn on_database(binary: &Path, url: &str, engine: &str, count: &str) -> Result<(), String> {
     step(&format!("organizations on {engine} (seeds {count} first)"));
     run(Command::new(binary)
@@ -88,7 +88,9 @@ fn on_database(binary: &Path, url: &str, engine: &str, count: &str) -> Result<()
         .args(["members", "--database-url", url])
         .args(["--count", count]))?;
     step(&format!("token on {engine}"));
-    run(Command::new(binary).args(["token", "--database-url", url]))
+    run(Command::new(binary).args(["token", "--database-url", url]))?;
+    step(&format!("bulk on {engine} (10,000 members)"));
+    run(Command::new(binary).args(["bulk", "--database-url", url]))
 }
 
 /// The release binary, under `CARGO_TARGET_DIR` when it is set, as cargo puts it.

@@ -25,8 +25,8 @@ use crate::{
     ProviderState,
     error::ApiError,
     store::{
-        members::{self as store, Assigned, MAX_ROLES_PER_MEMBER, Member},
-        organizations, roles, users,
+        members::{self as store, MAX_ROLES_PER_MEMBER, Member, MembersRefused, RolesRefused},
+        organizations, users,
     },
 };
 
@@ -48,13 +48,6 @@ fn not_a_member() -> ApiError {
         "inexistent_member",
         "The user is not a member of the organization.",
     )
-}
-
-async fn require_organization(state: &ProviderState, org_id: &str) -> Result<(), ApiError> {
-    match organizations::by_id(&state.db, org_id).await? {
-        Some(_) => Ok(()),
-        None => Err(no_organization()),
-    }
 }
 
 /// `{"members": [user ids]}`.
@@ -91,48 +84,6 @@ fn ids(property: &str, list: Vec<String>, max: usize) -> Result<Vec<String>, Api
     }
     let distinct: BTreeSet<String> = list.into_iter().collect();
     Ok(distinct.into_iter().collect())
-}
-
-/// 400 unless every id names a user.
-async fn require_users(state: &ProviderState, user_ids: &[String]) -> Result<(), ApiError> {
-    let found: BTreeSet<String> = users::existing_ids(&state.db, user_ids)
-        .await?
-        .into_iter()
-        .collect();
-    let missing: Vec<&str> = user_ids
-        .iter()
-        .filter(|id| !found.contains(*id))
-        .map(String::as_str)
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(invalid_body(format!(
-            "no user has the id(s) {}",
-            missing.join(", ")
-        )))
-    }
-}
-
-/// 400 unless every id names a role.
-async fn require_roles(state: &ProviderState, role_ids: &[String]) -> Result<(), ApiError> {
-    let found: BTreeSet<String> = roles::existing_ids(&state.db, role_ids)
-        .await?
-        .into_iter()
-        .collect();
-    let missing: Vec<&str> = role_ids
-        .iter()
-        .filter(|id| !found.contains(*id))
-        .map(String::as_str)
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(invalid_body(format!(
-            "no role has the id(s) {}",
-            missing.join(", ")
-        )))
-    }
 }
 
 /// Which member fields a list shows: Auth0's `fields` (comma-separated) and
@@ -225,7 +176,9 @@ pub(crate) async fn list(
         caller.require(scopes::READ_ORGANIZATION_MEMBER_ROLES)?;
     }
     let paging = Paging::from_query(&query)?;
-    require_organization(&state, &org_id).await?;
+    if organizations::by_id(&state.db, &org_id).await?.is_none() {
+        return Err(no_organization());
+    }
     let body = match paging {
         Paging::Checkpoint { after, take } => {
             let mut page =
@@ -270,9 +223,9 @@ pub(crate) async fn add(
     caller.require(scopes::CREATE_ORGANIZATION_MEMBERS)?;
     let input: MembersBody = body(&bytes)?;
     let user_ids = ids("members", input.members, MAX_MEMBERS_PER_REQUEST)?;
-    require_organization(&state, &org_id).await?;
-    require_users(&state, &user_ids).await?;
-    store::add(&state.db, &org_id, &user_ids).await?;
+    store::add(&state.db, &org_id, &user_ids)
+        .await?
+        .map_err(members_refused)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -288,9 +241,9 @@ pub(crate) async fn remove(
     caller.require(scopes::DELETE_ORGANIZATION_MEMBERS)?;
     let input: MembersBody = body(&bytes)?;
     let user_ids = ids("members", input.members, MAX_MEMBERS_PER_REQUEST)?;
-    require_organization(&state, &org_id).await?;
-    require_users(&state, &user_ids).await?;
-    store::remove(&state.db, &org_id, &user_ids).await?;
+    store::remove(&state.db, &org_id, &user_ids)
+        .await?
+        .map_err(members_refused)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -323,9 +276,37 @@ pub(crate) async fn roles(
     Ok(Json(paging.body("roles", items, total)))
 }
 
+/// The answer to a refused add or remove of members.
+fn members_refused(why: MembersRefused) -> ApiError {
+    match why {
+        MembersRefused::NoOrganization => no_organization(),
+        MembersRefused::UnknownUsers(ids) => {
+            invalid_body(format!("no user has the id(s) {}", ids.join(", ")))
+        }
+    }
+}
+
+/// The answer to a refused change of a member's roles.
+fn refused(why: RolesRefused) -> ApiError {
+    match why {
+        RolesRefused::NoOrganization => no_organization(),
+        RolesRefused::NotAMember => not_a_member(),
+        RolesRefused::UnknownRoles(ids) => {
+            invalid_body(format!("no role has the id(s) {}", ids.join(", ")))
+        }
+        RolesRefused::OverLimit(held) => ApiError::bad_request(
+            "too_many_entities",
+            format!(
+                "A member can hold at most {MAX_ROLES_PER_MEMBER} roles in an organization; \
+                 this would give them {held}."
+            ),
+        ),
+    }
+}
+
 /// `POST /organizations/{id}/members/{user_id}/roles` `{"roles": [role ids]}`:
-/// refused, with nothing written, if the member would then hold more than
-/// Auth0's 50 roles. Requires `create:organization_member_roles`.
+/// refused, with nothing written, if a role does not exist or the member would
+/// then hold more than Auth0's 50 roles. Requires `create:organization_member_roles`.
 pub(crate) async fn assign_roles(
     caller: Caller,
     State(state): State<ProviderState>,
@@ -335,24 +316,15 @@ pub(crate) async fn assign_roles(
     caller.require(scopes::CREATE_ORGANIZATION_MEMBER_ROLES)?;
     let input: RolesBody = body(&bytes)?;
     let role_ids = ids("roles", input.roles, MAX_ROLES_PER_MEMBER as usize)?;
-    require_organization(&state, &org_id).await?;
-    require_roles(&state, &role_ids).await?;
-    match store::assign_roles(&state.db, &org_id, &user_id, &role_ids).await? {
-        Assigned::Done => Ok(StatusCode::NO_CONTENT),
-        Assigned::NotAMember => Err(not_a_member()),
-        Assigned::OverLimit(held) => Err(ApiError::bad_request(
-            "too_many_entities",
-            format!(
-                "A member can hold at most {MAX_ROLES_PER_MEMBER} roles in an organization; \
-                 this would give them {held}."
-            ),
-        )),
-    }
+    store::assign_roles(&state.db, &org_id, &user_id, &role_ids)
+        .await?
+        .map_err(refused)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `DELETE /organizations/{id}/members/{user_id}/roles` `{"roles": [role ids]}`:
-/// roles the member does not hold are ignored.
-/// Requires `delete:organization_member_roles`.
+/// roles the member does not hold are ignored; an unknown role refuses the
+/// whole request. Requires `delete:organization_member_roles`.
 pub(crate) async fn remove_roles(
     caller: Caller,
     State(state): State<ProviderState>,
@@ -362,13 +334,10 @@ pub(crate) async fn remove_roles(
     caller.require(scopes::DELETE_ORGANIZATION_MEMBER_ROLES)?;
     let input: RolesBody = body(&bytes)?;
     let role_ids = ids("roles", input.roles, MAX_ROLES_PER_MEMBER as usize)?;
-    require_organization(&state, &org_id).await?;
-    require_roles(&state, &role_ids).await?;
-    if store::remove_roles(&state.db, &org_id, &user_id, &role_ids).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(not_a_member())
-    }
+    store::remove_roles(&state.db, &org_id, &user_id, &role_ids)
+        .await?
+        .map_err(refused)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[cfg(test)]

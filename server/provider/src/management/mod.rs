@@ -19,6 +19,7 @@ use axum::{
 };
 
 pub use auth::Caller;
+pub(crate) use auth::VerifiedTokens;
 pub use members::MAX_MEMBERS_PER_REQUEST;
 pub use rate_limit::RateLimit;
 pub use users::DATABASE_CONNECTION;

@@ -29,20 +29,20 @@ fn member_from_row(row: &AnyRow) -> Result<Member, sqlx::Error> {
     })
 }
 
-/// Up to `limit` members after the user id `after` (keyset). Two statements
-/// rather than `$2 IS NULL OR …`, which SQLite would not plan as a range seek.
+/// Up to `limit` members after the user id `after` (keyset): the page's user
+/// ids come from the primary key first, then only those users are looked up,
+/// so no plan can walk the users table alongside. Two statements rather than
+/// `$2 IS NULL OR …`, which SQLite would not plan as a range seek.
 pub async fn page_after(
     db: &Database,
     org_id: &str,
     after: Option<&str>,
     limit: u32,
 ) -> Result<Vec<Member>, sqlx::Error> {
-    const SELECT: &str = "SELECT m.user_id, u.email, u.name FROM members m \
-                          JOIN users u ON u.user_id = m.user_id WHERE m.org_id = $1";
     let rows = match after {
         Some(after) => {
-            sqlx::query(&format!(
-                "{SELECT} AND m.user_id > $2 ORDER BY m.user_id LIMIT $3"
+            sqlx::query(&page_of(
+                "WHERE org_id = $1 AND user_id > $2 ORDER BY user_id LIMIT $3",
             ))
             .bind(org_id)
             .bind(after)
@@ -51,7 +51,7 @@ pub async fn page_after(
             .await?
         }
         None => {
-            sqlx::query(&format!("{SELECT} ORDER BY m.user_id LIMIT $2"))
+            sqlx::query(&page_of("WHERE org_id = $1 ORDER BY user_id LIMIT $2"))
                 .bind(org_id)
                 .bind(i64::from(limit))
                 .fetch_all(db.pool())
@@ -61,6 +61,15 @@ pub async fn page_after(
     rows.iter().map(member_from_row).collect()
 }
 
+/// Members whose ids the `members` rows chosen by `page` give, by user id.
+fn page_of(page: &str) -> String {
+    format!(
+        "SELECT m.user_id, u.email, u.name \
+         FROM (SELECT user_id FROM members {page}) m \
+         JOIN users u ON u.user_id = m.user_id ORDER BY m.user_id"
+    )
+}
+
 /// Auth0's offset pages (at most 1000 records deep).
 pub async fn page_at(
     db: &Database,
@@ -68,10 +77,9 @@ pub async fn page_at(
     offset: u64,
     limit: u32,
 ) -> Result<Vec<Member>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT m.user_id, u.email, u.name FROM members m JOIN users u ON u.user_id = m.user_id \
-         WHERE m.org_id = $1 ORDER BY m.user_id LIMIT $2 OFFSET $3",
-    )
+    let rows = sqlx::query(&page_of(
+        "WHERE org_id = $1 ORDER BY user_id LIMIT $2 OFFSET $3",
+    ))
     .bind(org_id)
     .bind(i64::from(limit))
     .bind(offset as i64)
@@ -117,63 +125,127 @@ pub async fn roles_of(
     Ok(roles)
 }
 
-/// Makes existing users members (those already members stay as they are).
-/// One statement: all of them or none.
-pub async fn add(db: &Database, org_id: &str, user_ids: &[String]) -> Result<(), sqlx::Error> {
-    if user_ids.is_empty() {
-        return Ok(());
-    }
-    let rows = (0..user_ids.len())
-        .map(|i| format!("($1, ${}, $2)", i + 3))
-        .collect::<Vec<_>>()
-        .join(", ");
+/// Why adding or removing members was refused (nothing was written).
+#[derive(Debug, PartialEq, Eq)]
+pub enum MembersRefused {
+    NoOrganization,
+    /// These user ids name no user.
+    UnknownUsers(Vec<String>),
+}
+
+/// Makes users members; those already members stay as they are. One
+/// statement, which writes nothing unless the organization and every user
+/// exist. `user_ids` must be distinct and not empty.
+pub async fn add(
+    db: &Database,
+    org_id: &str,
+    user_ids: &[String],
+) -> Result<Result<(), MembersRefused>, sqlx::Error> {
+    let listed = placeholders(3, user_ids.len());
     let sql = format!(
-        "INSERT INTO members (org_id, user_id, created_at) VALUES {rows} \
-         ON CONFLICT (org_id, user_id) DO NOTHING"
+        "INSERT INTO members (org_id, user_id, created_at) SELECT $1, user_id, $2 FROM users \
+         WHERE user_id IN ({listed}) AND EXISTS (SELECT 1 FROM organizations WHERE id = $1) \
+         AND (SELECT COUNT(*) FROM users WHERE user_id IN ({listed})) = ${} \
+         ON CONFLICT (org_id, user_id) DO NOTHING",
+        user_ids.len() + 3
     );
     let mut query = sqlx::query(&sql).bind(org_id).bind(now());
     for id in user_ids {
         query = query.bind(id);
     }
-    query.execute(db.pool()).await?;
-    Ok(())
+    let done = query.bind(user_ids.len() as i64).execute(db.pool()).await?;
+    if done.rows_affected() == user_ids.len() as u64 {
+        return Ok(Ok(())); // the usual case: one statement
+    }
+    why_not(db, org_id, user_ids).await
 }
 
-/// Ends these memberships, with the members' roles in the organization.
-/// One statement: all of them or none.
-pub async fn remove(db: &Database, org_id: &str, user_ids: &[String]) -> Result<(), sqlx::Error> {
-    if user_ids.is_empty() {
-        return Ok(());
-    }
+/// Ends these memberships, with the members' roles in the organization;
+/// users who are not members are left alone. One statement, which writes
+/// nothing unless every user exists. `user_ids` must be distinct and not empty.
+pub async fn remove(
+    db: &Database,
+    org_id: &str,
+    user_ids: &[String],
+) -> Result<Result<(), MembersRefused>, sqlx::Error> {
+    let listed = placeholders(2, user_ids.len());
     let sql = format!(
-        "DELETE FROM members WHERE org_id = $1 AND user_id IN ({})",
-        placeholders(2, user_ids.len())
+        "DELETE FROM members WHERE org_id = $1 AND user_id IN ({listed}) \
+         AND (SELECT COUNT(*) FROM users WHERE user_id IN ({listed})) = ${}",
+        user_ids.len() + 2
     );
     let mut query = sqlx::query(&sql).bind(org_id);
     for id in user_ids {
         query = query.bind(id);
     }
-    query.execute(db.pool()).await?;
-    Ok(())
+    let done = query.bind(user_ids.len() as i64).execute(db.pool()).await?;
+    if done.rows_affected() == user_ids.len() as u64 {
+        return Ok(Ok(()));
+    }
+    why_not(db, org_id, user_ids).await
 }
 
-/// What assigning roles to a member came to.
+/// After an add or remove that touched fewer rows than it named: refused
+/// for a missing organization or users, or fine (some were already as asked).
+async fn why_not(
+    db: &Database,
+    org_id: &str,
+    user_ids: &[String],
+) -> Result<Result<(), MembersRefused>, sqlx::Error> {
+    if super::organizations::by_id(db, org_id).await?.is_none() {
+        return Ok(Err(MembersRefused::NoOrganization));
+    }
+    let found = super::users::existing_ids(db, user_ids).await?;
+    let unknown: Vec<String> = user_ids
+        .iter()
+        .filter(|id| !found.contains(id))
+        .cloned()
+        .collect();
+    Ok(if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(MembersRefused::UnknownUsers(unknown))
+    })
+}
+
+/// Why a change to a member's roles was refused (nothing was written).
 #[derive(Debug, PartialEq, Eq)]
-pub enum Assigned {
-    Done,
+pub enum RolesRefused {
+    NoOrganization,
     NotAMember,
-    /// Nothing was written: the member would hold this many roles.
+    /// These role ids name no role.
+    UnknownRoles(Vec<String>),
+    /// The member would hold this many roles, past [`MAX_ROLES_PER_MEMBER`].
     OverLimit(u64),
 }
 
-/// Gives a member these (existing) roles in one transaction, unless they
-/// would then hold more than [`MAX_ROLES_PER_MEMBER`].
+/// Why the membership could not be changed: no organization, or not a member.
+async fn absent(db: &Database, org_id: &str) -> Result<RolesRefused, sqlx::Error> {
+    Ok(match super::organizations::by_id(db, org_id).await? {
+        Some(_) => RolesRefused::NotAMember,
+        None => RolesRefused::NoOrganization,
+    })
+}
+
+/// The role ids that name no role.
+async fn unknown_roles(db: &Database, role_ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    let found = super::roles::existing_ids(db, role_ids).await?;
+    Ok(role_ids
+        .iter()
+        .filter(|id| !found.contains(id))
+        .cloned()
+        .collect())
+}
+
+/// Gives a member these roles in one transaction, unless a role does not
+/// exist or the member would then hold more than [`MAX_ROLES_PER_MEMBER`].
+/// `role_ids` must be distinct and not empty.
 pub async fn assign_roles(
     db: &Database,
     org_id: &str,
     user_id: &str,
     role_ids: &[String],
-) -> Result<Assigned, sqlx::Error> {
+) -> Result<Result<(), RolesRefused>, sqlx::Error> {
     let mut tx = write_transaction(db).await?;
     // Locks the membership row, so concurrent assignments count one after the other.
     let member = sqlx::query(
@@ -184,68 +256,84 @@ pub async fn assign_roles(
     .execute(&mut *tx)
     .await?;
     if member.rows_affected() == 0 {
-        return Ok(Assigned::NotAMember);
+        drop(tx);
+        return Ok(Err(absent(db, org_id).await?));
     }
-    if !role_ids.is_empty() {
-        let rows = (0..role_ids.len())
-            .map(|i| format!("($1, $2, ${})", i + 3))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "INSERT INTO member_roles (org_id, user_id, role_id) VALUES {rows} \
-             ON CONFLICT (org_id, user_id, role_id) DO NOTHING"
+    // Writes only if every role exists and the member stays within the limit.
+    let listed = placeholders(3, role_ids.len());
+    let n = role_ids.len() + 3;
+    let insert = format!(
+        "INSERT INTO member_roles (org_id, user_id, role_id) SELECT $1, $2, id FROM roles \
+         WHERE id IN ({listed}) AND (SELECT COUNT(*) FROM roles WHERE id IN ({listed})) = ${n} \
+         AND (SELECT COUNT(*) FROM member_roles WHERE org_id = $1 AND user_id = $2 \
+              AND role_id NOT IN ({listed})) + ${n} <= {MAX_ROLES_PER_MEMBER} \
+         ON CONFLICT (org_id, user_id, role_id) DO NOTHING"
+    );
+    let mut query = sqlx::query(&insert).bind(org_id).bind(user_id);
+    for id in role_ids {
+        query = query.bind(id);
+    }
+    let done = query.bind(role_ids.len() as i64).execute(&mut *tx).await?;
+    if done.rows_affected() < role_ids.len() as u64 {
+        // Refused, or some roles were held already: tell which.
+        let count = format!(
+            "SELECT (SELECT COUNT(*) FROM member_roles WHERE org_id = $1 AND user_id = $2 \
+             AND role_id NOT IN ({listed})), (SELECT COUNT(*) FROM roles WHERE id IN ({listed}))"
         );
-        let mut query = sqlx::query(&sql).bind(org_id).bind(user_id);
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&count)
+            .bind(org_id)
+            .bind(user_id);
         for id in role_ids {
             query = query.bind(id);
         }
-        query.execute(&mut *tx).await?;
-    }
-    let held: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM member_roles WHERE org_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if held as u64 > MAX_ROLES_PER_MEMBER {
-        return Ok(Assigned::OverLimit(held as u64)); // dropped: rolled back
+        let (others, known) = query.fetch_one(&mut *tx).await?;
+        if (known as usize) < role_ids.len() {
+            drop(tx); // rolled back
+            return Ok(Err(RolesRefused::UnknownRoles(
+                unknown_roles(db, role_ids).await?,
+            )));
+        }
+        let held = others as u64 + role_ids.len() as u64;
+        if held > MAX_ROLES_PER_MEMBER {
+            return Ok(Err(RolesRefused::OverLimit(held))); // rolled back
+        }
     }
     tx.commit().await?;
-    Ok(Assigned::Done)
+    Ok(Ok(()))
 }
 
-/// Takes these roles from a member (roles they do not hold are ignored);
-/// false when the user is not a member.
+/// Takes these roles from a member; roles they do not hold are ignored.
+/// One statement, which deletes nothing unless every role exists.
+/// `role_ids` must be distinct and not empty.
 pub async fn remove_roles(
     db: &Database,
     org_id: &str,
     user_id: &str,
     role_ids: &[String],
-) -> Result<bool, sqlx::Error> {
-    let mut tx = write_transaction(db).await?;
-    let member = sqlx::query(
-        "UPDATE members SET created_at = created_at WHERE org_id = $1 AND user_id = $2",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    if member.rows_affected() == 0 {
-        return Ok(false);
+) -> Result<Result<(), RolesRefused>, sqlx::Error> {
+    let listed = placeholders(3, role_ids.len());
+    let sql = format!(
+        "DELETE FROM member_roles WHERE org_id = $1 AND user_id = $2 AND role_id IN ({listed}) \
+         AND (SELECT COUNT(*) FROM roles WHERE id IN ({listed})) = ${}",
+        role_ids.len() + 3
+    );
+    let mut query = sqlx::query(&sql).bind(org_id).bind(user_id);
+    for id in role_ids {
+        query = query.bind(id);
     }
-    if !role_ids.is_empty() {
-        let sql = format!(
-            "DELETE FROM member_roles WHERE org_id = $1 AND user_id = $2 AND role_id IN ({})",
-            placeholders(3, role_ids.len())
-        );
-        let mut query = sqlx::query(&sql).bind(org_id).bind(user_id);
-        for id in role_ids {
-            query = query.bind(id);
-        }
-        query.execute(&mut *tx).await?;
+    let done = query.bind(role_ids.len() as i64).execute(db.pool()).await?;
+    if done.rows_affected() == role_ids.len() as u64 {
+        return Ok(Ok(())); // the usual case: one statement
     }
-    tx.commit().await?;
-    Ok(true)
+    if !super::users::is_member(db, org_id, user_id).await? {
+        return Ok(Err(absent(db, org_id).await?));
+    }
+    let unknown = unknown_roles(db, role_ids).await?;
+    if unknown.is_empty() {
+        Ok(Ok(()))
+    } else {
+        Ok(Err(RolesRefused::UnknownRoles(unknown)))
+    }
 }
 
 /// A page of a member's roles in the organization, by name.

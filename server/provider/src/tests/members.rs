@@ -183,6 +183,28 @@ async fn unknown_users_or_organizations_are_refused_and_nothing_is_written() {
         json!([]),
         "no refused request made anyone a member"
     );
+
+    assert_eq!(
+        post(path.clone(), json!({"members": [people[1]]}))
+            .await
+            .status,
+        204
+    );
+    let removal = provider
+        .api(
+            "DELETE",
+            &path,
+            Some(&token),
+            Some(json!({"members": [people[1], "auth0|nobody"]})),
+        )
+        .await;
+    assert_eq!(removal.status, 400);
+    let list = provider.api("GET", &path, Some(&token), None).await;
+    assert_eq!(
+        user_ids(&list.body),
+        [people[1].clone()],
+        "a refused removal removes no one"
+    );
     assert_eq!(
         provider
             .api(
@@ -206,6 +228,7 @@ async fn members_come_in_auth0s_three_list_forms() {
     for batch in people.chunks(10) {
         crate::store::members::add(&provider.db, &org, batch)
             .await
+            .unwrap()
             .unwrap();
     }
     people.sort();
@@ -278,6 +301,7 @@ async fn asking_for_roles_lists_each_members_roles_and_needs_the_member_roles_sc
     let admin = role(&provider, "Org Admin").await;
     crate::store::members::add(&provider.db, &org, &people)
         .await
+        .unwrap()
         .unwrap();
     crate::store::members::assign_roles(
         &provider.db,
@@ -286,6 +310,7 @@ async fn asking_for_roles_lists_each_members_roles_and_needs_the_member_roles_sc
         std::slice::from_ref(&admin),
     )
     .await
+    .unwrap()
     .unwrap();
     let path = format!(
         "/organizations/{org}/members?fields=user_id,email,name,roles&include_fields=true&take=10"
@@ -340,6 +365,7 @@ async fn member_roles_are_assigned_listed_and_removed() {
     let people = people(&provider, 2).await;
     crate::store::members::add(&provider.db, &org, &people[..1])
         .await
+        .unwrap()
         .unwrap();
     let (admin, member) = (
         role(&provider, "Org Admin").await,
@@ -413,6 +439,14 @@ async fn member_roles_are_assigned_listed_and_removed() {
     );
     let left = provider.api("GET", &path, Some(&token), None).await;
     assert_eq!(role_names(&left.body), ["Org Member"]);
+    let partly_unknown = send("DELETE", path.clone(), json!([member, "rol_nothing"])).await;
+    assert_eq!(partly_unknown.status, 400);
+    let kept = provider.api("GET", &path, Some(&token), None).await;
+    assert_eq!(
+        role_names(&kept.body),
+        ["Org Member"],
+        "a refused removal removes nothing"
+    );
     assert_eq!(send("DELETE", outsider, json!([admin])).await.status, 404);
 }
 
@@ -429,6 +463,7 @@ async fn removing_a_member_removes_their_roles_in_that_organization_only() {
     for org in [&a, &b] {
         crate::store::members::add(&provider.db, org, &people)
             .await
+            .unwrap()
             .unwrap();
         crate::store::members::assign_roles(
             &provider.db,
@@ -437,6 +472,7 @@ async fn removing_a_member_removes_their_roles_in_that_organization_only() {
             std::slice::from_ref(&admin),
         )
         .await
+        .unwrap()
         .unwrap();
     }
     let removed = provider
@@ -450,6 +486,7 @@ async fn removing_a_member_removes_their_roles_in_that_organization_only() {
     assert_eq!(removed.status, 204);
     crate::store::members::add(&provider.db, &a, &people)
         .await
+        .unwrap()
         .unwrap();
     let roles = async |org: String| {
         provider
@@ -481,6 +518,7 @@ async fn a_member_holds_at_most_fifty_roles_and_a_refused_request_writes_nothing
     let people = people(&provider, 1).await;
     crate::store::members::add(&provider.db, &org, &people)
         .await
+        .unwrap()
         .unwrap();
     let mut roles = Vec::new();
     for n in 0..55 {
