@@ -104,14 +104,16 @@ async function newIsolatedContext() {
   return context;
 }
 
-/** Signs `email` in through the provider's login page; ends on the organizations list. */
-export async function signIn(page, orgdesk, email) {
+/** Signs `email` in through the provider's login page; ends on the
+ * organizations list, or on `landing` (someone of several organizations
+ * lands on the home page to pick one). */
+export async function signIn(page, orgdesk, email, landing = "/organizations") {
   await page.goto(`${orgdesk.console}/organizations`);
   await page.waitForURL((url) => url.pathname === "/u/login");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(orgdesk.password(email));
   await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForURL(`${orgdesk.console}/organizations`);
+  await page.waitForURL(`${orgdesk.console}${landing}`);
   await hydrated(page);
 }
 
