@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod components;
+pub mod links;
 pub mod pages;
 pub mod theme;
 
