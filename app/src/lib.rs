@@ -25,8 +25,9 @@ use leptos_router::{
 use crate::api::{AppError, Me, current_user};
 use crate::components::layout::Layout;
 use crate::pages::{
-    audit::AuditPage, home::HomePage, not_found::NotFound, organization::OrganizationPage,
-    organization_new::NewOrganizationPage, organizations::OrganizationsPage,
+    audit::AuditPage, home::HomePage, members::MembersPage, not_found::NotFound,
+    organization::OrganizationPage, organization_new::NewOrganizationPage,
+    organizations::OrganizationsPage,
 };
 
 /// The signed-in person, loaded once per page and shared through context.
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations") view=OrganizationsPage />
                     <Route path=path!("/organizations/new") view=NewOrganizationPage />
                     <Route path=path!("/organizations/:id") view=OrganizationPage />
+                    <Route path=path!("/organizations/:id/members") view=MembersPage />
                     <Route path=path!("/audit") view=AuditPage />
                 </Routes>
             </Layout>
