@@ -25,8 +25,8 @@ use leptos_router::{
 use crate::api::{AppError, Me, current_user};
 use crate::components::layout::Layout;
 use crate::pages::{
-    audit::AuditPage, home::HomePage, members::MembersPage, not_found::NotFound,
-    organization::OrganizationPage, organization_new::NewOrganizationPage,
+    audit::AuditPage, home::HomePage, invitations::InvitationsPage, members::MembersPage,
+    not_found::NotFound, organization::OrganizationPage, organization_new::NewOrganizationPage,
     organizations::OrganizationsPage,
 };
 
@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/new") view=NewOrganizationPage />
                     <Route path=path!("/organizations/:id") view=OrganizationPage />
                     <Route path=path!("/organizations/:id/members") view=MembersPage />
+                    <Route path=path!("/organizations/:id/invitations") view=InvitationsPage />
                     <Route path=path!("/audit") view=AuditPage />
                 </Routes>
             </Layout>

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod home;
+pub mod invitations;
 pub mod members;
 pub mod not_found;
 pub mod organization;
