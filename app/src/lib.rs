@@ -26,8 +26,8 @@ use crate::api::{AppError, Me, current_user};
 use crate::components::layout::Layout;
 use crate::pages::{
     audit::AuditPage, home::HomePage, invitations::InvitationsPage, members::MembersPage,
-    not_found::NotFound, organization::OrganizationPage, organization_new::NewOrganizationPage,
-    organizations::OrganizationsPage,
+    not_found::NotFound, organization::OrganizationPage, organization_audit::OrganizationAuditPage,
+    organization_new::NewOrganizationPage, organizations::OrganizationsPage,
 };
 
 /// The signed-in person, loaded once per page and shared through context.
@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id") view=OrganizationPage />
                     <Route path=path!("/organizations/:id/members") view=MembersPage />
                     <Route path=path!("/organizations/:id/invitations") view=InvitationsPage />
+                    <Route path=path!("/organizations/:id/audit") view=OrganizationAuditPage />
                     <Route path=path!("/audit") view=AuditPage />
                 </Routes>
             </Layout>

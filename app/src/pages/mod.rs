@@ -6,5 +6,6 @@ pub mod invitations;
 pub mod members;
 pub mod not_found;
 pub mod organization;
+pub mod organization_audit;
 pub mod organization_new;
 pub mod organizations;
