@@ -27,7 +27,7 @@ use crate::components::layout::Layout;
 use crate::pages::{
     audit::AuditPage, home::HomePage, invitations::InvitationsPage, members::MembersPage,
     not_found::NotFound, organization::OrganizationPage, organization_audit::OrganizationAuditPage,
-    organization_new::NewOrganizationPage, organizations::OrganizationsPage,
+    organization_new::NewOrganizationPage, organizations::OrganizationsPage, people::PeoplePage,
 };
 
 /// The signed-in person, loaded once per page and shared through context.
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/members") view=MembersPage />
                     <Route path=path!("/organizations/:id/invitations") view=InvitationsPage />
                     <Route path=path!("/organizations/:id/audit") view=OrganizationAuditPage />
+                    <Route path=path!("/people") view=PeoplePage />
                     <Route path=path!("/audit") view=AuditPage />
                 </Routes>
             </Layout>

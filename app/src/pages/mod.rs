@@ -9,3 +9,4 @@ pub mod organization;
 pub mod organization_audit;
 pub mod organization_new;
 pub mod organizations;
+pub mod people;
