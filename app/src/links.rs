@@ -47,12 +47,13 @@ pub fn org_label(org: &OrganizationRow) -> String {
 }
 
 /// An element id made from `prefix` and any text (a user id like
-/// `auth0|abc`): ASCII letters and digits are kept, anything else becomes
-/// `_` and its hex bytes, so different texts never share an id.
+/// `auth0|abc`): ASCII letters, digits, `-` and `_` are kept (so Auth0 ids
+/// like `rol_abc` read as they are), anything else becomes `_` and its hex
+/// bytes.
 pub fn dom_id(prefix: &str, raw: &str) -> String {
     let mut id = format!("{prefix}-");
     for b in raw.bytes() {
-        if b.is_ascii_alphanumeric() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
             id.push(b as char);
         } else {
             id.push_str(&format!("_{b:02x}"));
@@ -131,6 +132,7 @@ mod tests {
     #[test]
     fn dom_ids_are_safe_and_distinct() {
         assert_eq!(dom_id("remove", "auth0|ab1"), "remove-auth0_7cab1");
+        assert_eq!(dom_id("add-role", "rol_Ab-1"), "add-role-rol_Ab-1");
         assert_ne!(dom_id("r", "a|b"), dom_id("r", "a-b"));
         assert!(
             dom_id("r", "x@y.example z")

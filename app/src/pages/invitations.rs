@@ -271,6 +271,7 @@ fn Invitation(invitation: InvitationRow, rows: RowContext) -> impl IntoView {
             let controls = controls.clone();
             view! {
                 <button type="button" node_ref=resend_button data-action="resend" class=SECONDARY
+                    aria-label=format!("Resend the invitation of {email}")
                     aria-expanded=move || (open.get() == Some(Confirm::Resend)).to_string()
                     aria-controls=controls on:click=move |_| toggle(Confirm::Resend)>
                     "Resend"
@@ -280,6 +281,7 @@ fn Invitation(invitation: InvitationRow, rows: RowContext) -> impl IntoView {
         let revoke_btn = (actionable && can_revoke).then(|| {
             view! {
                 <button type="button" node_ref=revoke_button data-action="revoke"
+                    aria-label=format!("Revoke the invitation of {email}")
                     aria-expanded=move || (open.get() == Some(Confirm::Revoke)).to_string()
                     aria-controls=controls on:click=move |_| toggle(Confirm::Revoke)
                     class="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950">
@@ -439,5 +441,58 @@ mod tests {
             }
             assert!(a.contains("dark:"));
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn only_pending_and_expired_invitations_offer_resend_and_revoke() {
+        use crate::api::OrganizationRow;
+        let row = |id: &str, status: &str| InvitationRow {
+            id: id.into(),
+            email: format!("{id}@example.com"),
+            roles: vec!["viewer".into()],
+            invited_by: "Sally".into(),
+            created_at: "2026-01-01 10:00".into(),
+            expires_at: "2026-01-08 10:00".into(),
+            status: status.into(),
+            replaced_by: (status == "revoked").then(|| "uinv_new".into()),
+        };
+        let page = InvitationPage {
+            organization: OrganizationRow {
+                id: "org_1".into(),
+                name: "metahexa-bank".into(),
+                display_name: None,
+            },
+            persona: "help desk".into(),
+            items: ["pending", "accepted", "expired", "revoked"]
+                .into_iter()
+                .map(|s| row(&format!("uinv_{s}"), s))
+                .collect(),
+            grantable: vec![],
+            can_create: true,
+            can_revoke: true,
+            can_resend: true,
+            reason_required: true,
+        };
+        let html = Owner::new().with(|| {
+            let create = ServerAction::<CreateInvitations>::new();
+            let (changes, status) = (RwSignal::new(0), RwSignal::new(None));
+            view! { <Invitations page create changes status /> }.to_html()
+        });
+        assert!(html.contains(r#"<table id="invitations""#), "{html}");
+        assert_eq!(html.matches(r#"data-action="resend""#).count(), 2, "{html}");
+        assert_eq!(html.matches(r#"data-action="revoke""#).count(), 2);
+        assert!(html.contains(r#"aria-label="Revoke the invitation of uinv_expired@example.com""#));
+        assert!(html.contains(r#"data-status="accepted""#));
+        assert!(html.contains(r#"data-replaced-by="uinv_new""#));
+        assert!(
+            html.contains(r#"name="ttl_days" type="number" min="1" max="30""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"value="7""#));
+        assert!(
+            html.contains(r#"<option value="" selected>Password database (default)</option>"#),
+            "{html}"
+        );
     }
 }

@@ -283,6 +283,7 @@ fn Member(member: MemberRow, rows: RowContext) -> impl IntoView {
         view! {
             <td class="py-2 text-right">
                 <button type="button" node_ref=remove_button data-action="remove"
+                    aria-label=format!("Remove {email}")
                     aria-expanded=move || confirming.get().to_string()
                     aria-controls=panel_id.clone()
                     on:click=move |_| confirming.update(|open| *open = !*open)
@@ -475,5 +476,78 @@ mod tests {
         );
         row.roles.clear();
         assert_eq!(role_summary(&row), "pat@example.com now has no role.");
+    }
+
+    #[cfg(feature = "ssr")]
+    fn page(can: bool, reason_required: bool) -> MemberPage {
+        use crate::api::OrganizationRow;
+        let role = |id: &str, name: &str| RoleOption {
+            id: id.into(),
+            name: name.into(),
+        };
+        MemberPage {
+            organization: OrganizationRow {
+                id: "org_1".into(),
+                name: "metahexa-bank".into(),
+                display_name: Some("Metahexa Bank".into()),
+            },
+            persona: "customer admin".into(),
+            items: vec![MemberRow {
+                user_id: "auth0|pat".into(),
+                email: "pat@metahexa.example".into(),
+                name: "Pat".into(),
+                roles: vec!["admin".into()],
+            }],
+            next: Some("pat@metahexa.example".into()),
+            roles: vec![role("rol_a", "admin"), role("rol_v", "viewer")],
+            grantable: vec![role("rol_a", "admin"), role("rol_v", "viewer")],
+            can_add: can,
+            can_remove: can,
+            can_change_roles: can,
+            reason_required,
+            synced_at: None,
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    fn render(page: MemberPage, q: &str, role: &str) -> String {
+        Owner::new().with(|| {
+            let add = ServerAction::<AddMembers>::new();
+            let (changes, status) = (RwSignal::new(0), RwSignal::new(None));
+            view! { <Members page q=q.to_owned() role=role.to_owned() add changes status /> }
+                .to_html()
+        })
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn rows_offer_what_the_caller_may_do() {
+        let html = render(page(true, false), "pat", "admin");
+        assert!(html.contains(r#"<table id="members""#), "{html}");
+        assert!(html.contains(r#"data-email="pat@metahexa.example""#));
+        assert!(html.contains(r#"aria-label="Remove role admin from pat@metahexa.example""#));
+        // Only the role not held is offered.
+        assert!(
+            html.contains(r#"<option value="rol_v">viewer</option>"#),
+            "{html}"
+        );
+        assert!(!html.contains(r#"<option value="rol_a">"#));
+        assert!(html.contains(r#"data-action="remove""#));
+        assert!(html.contains(r#"id="add-members""#));
+        assert!(html.contains(
+            r#"href="/organizations/org_1/members?q=pat&amp;role=admin&amp;after=pat%40metahexa.example""#
+        ), "{html}");
+        // The filter keeps its choice.
+        assert!(html.contains(r#"<option value="admin" selected"#), "{html}");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn readers_see_the_list_only() {
+        let html = render(page(false, true), "", "");
+        assert!(html.contains(r#"data-email="pat@metahexa.example""#));
+        for hook in ["data-action", "add-members", "assign-role"] {
+            assert!(!html.contains(hook), "{hook} in {html}");
+        }
     }
 }
