@@ -69,3 +69,64 @@ fn Switcher(me: Me) -> impl IntoView {
     }
     .into_any()
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::api::OrganizationRow;
+
+    fn org(id: &str, name: &str) -> OrganizationRow {
+        OrganizationRow {
+            id: id.into(),
+            name: name.into(),
+            display_name: None,
+        }
+    }
+
+    fn me(current: Option<OrganizationRow>, all: Vec<OrganizationRow>) -> Me {
+        Me {
+            name: "Sumana".into(),
+            email: "sumana@adventurez.example".into(),
+            persona: "customer admin".into(),
+            can_create_organizations: false,
+            can_read_audit_log: false,
+            can_look_up_people: false,
+            organization: current,
+            organizations: all,
+        }
+    }
+
+    fn render(me: Me) -> String {
+        Owner::new().with(|| view! { <Switcher me /> }.to_html())
+    }
+
+    #[test]
+    fn staff_get_no_switcher() {
+        assert!(!render(me(None, vec![])).contains("org-switcher"));
+    }
+
+    #[test]
+    fn one_organization_is_just_its_name() {
+        let html = render(me(Some(org("org_a", "alpha")), vec![org("org_a", "alpha")]));
+        assert!(html.contains(r#"id="org-switcher""#), "{html}");
+        assert!(html.contains("alpha"));
+        assert!(!html.contains("/auth/login"));
+    }
+
+    #[test]
+    fn several_organizations_link_to_a_new_sign_in_for_the_others() {
+        let html = render(me(
+            Some(org("org_a", "alpha")),
+            vec![org("org_a", "alpha"), org("org_b", "beta")],
+        ));
+        assert!(html.contains(r#"<details id="org-switcher""#), "{html}");
+        assert!(
+            html.contains(
+                r#"href="/auth/login?organization=org_b&amp;return_to=/organizations/org_b""#
+            ),
+            "{html}"
+        );
+        assert!(html.contains(r#"rel="external""#));
+        assert!(!html.contains("organization=org_a"));
+    }
+}

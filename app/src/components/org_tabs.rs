@@ -144,3 +144,26 @@ mod tests {
         assert_eq!(Tab::Audit.href("org_1"), "/organizations/org_1/audit");
     }
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod render_tests {
+    use super::*;
+
+    #[test]
+    fn the_current_tab_is_marked_and_hidden_tabs_are_absent() {
+        let flags = TabFlags {
+            members: true,
+            invitations: false,
+            audit: true,
+        };
+        let html = Owner::new()
+            .with(|| view! { <OrgTabs org_id="org_1" flags current=Tab::Members /> }.to_html());
+        assert!(
+            html.contains(r#"id="tab-members" href="/organizations/org_1/members""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"aria-current="page""#));
+        assert_eq!(html.matches("aria-current").count(), 1);
+        assert!(!html.contains("tab-invitations"));
+    }
+}
