@@ -3,7 +3,10 @@
 use async_trait::async_trait;
 use orgdesk_domain::{
     GlobalRole, OrgRef, Principal,
-    ports::{IdentityProvider, Organization, OrganizationFields, PortError},
+    ports::{
+        IdentityProvider, Invitation, Member, NewInvitation, Organization, OrganizationFields,
+        People, Person, PortError, RoleRef,
+    },
 };
 use orgdesk_management::{ManagementClient, ManagementError, NewOrganization, OrganizationUpdate};
 
@@ -100,13 +103,8 @@ impl IdentityProvider for ManagementApi {
     }
 }
 
-/// The role names that make personas.
-#[derive(Clone, Debug)]
-pub struct RoleNames {
-    pub staff: String,
-    pub help_desk: String,
-    pub org_admin: String,
-}
+/// The role names that make personas, and which roles customer admins may grant.
+pub type RoleNames = orgdesk_domain::roles::RoleRules;
 
 impl ManagementApi {
     /// Who a signed-in person is, from the identity provider alone: their
@@ -154,6 +152,218 @@ impl ManagementApi {
             global_role,
             admin_of,
             member_of,
+            organization: None,
         })
+    }
+}
+
+fn role_ref(role: orgdesk_management::Role) -> RoleRef {
+    RoleRef {
+        id: role.id,
+        name: role.name,
+    }
+}
+
+fn org_ref(org: orgdesk_management::Organization) -> OrgRef {
+    OrgRef {
+        id: org.id,
+        name: org.name,
+        display_name: org.display_name,
+    }
+}
+
+fn person(user: orgdesk_management::User) -> Person {
+    Person {
+        user_id: user.user_id,
+        email: user.email,
+        name: user.name,
+    }
+}
+
+/// Auth0 writes times as ISO 8601 (`2026-11-23T10:00:00.000Z`).
+fn epoch_ms(iso: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(iso)
+        .map(|t| t.timestamp_millis())
+        .unwrap_or_default()
+}
+
+fn invitation(inv: orgdesk_management::Invitation) -> Invitation {
+    Invitation {
+        id: inv.id,
+        org_id: inv.organization_id,
+        inviter_name: inv.inviter.name,
+        email: inv.invitee.email,
+        role_ids: inv.roles,
+        connection_id: inv.connection_id,
+        invitation_url: inv.invitation_url,
+        created_at_ms: epoch_ms(&inv.created_at),
+        expires_at_ms: epoch_ms(&inv.expires_at),
+    }
+}
+
+/// People, members, roles and invitations through the Management API. The
+/// invitations' application is the console (its login URI is where an
+/// invitation link lands).
+#[derive(Clone)]
+pub struct ManagementPeople {
+    pub api: ManagementApi,
+    pub invitation_client_id: String,
+}
+
+#[async_trait]
+impl People for ManagementPeople {
+    async fn users_by_email(&self, email: &str) -> Result<Vec<Person>, PortError> {
+        let users = self
+            .api
+            .client
+            .users_by_email(email)
+            .await
+            .map_err(port_error)?;
+        Ok(users.into_iter().map(person).collect())
+    }
+
+    async fn user(&self, user_id: &str) -> Result<Person, PortError> {
+        self.api
+            .client
+            .user(user_id)
+            .await
+            .map(person)
+            .map_err(port_error)
+    }
+
+    async fn user_organizations(&self, user_id: &str) -> Result<Vec<OrgRef>, PortError> {
+        let orgs = self
+            .api
+            .client
+            .user_organizations(user_id)
+            .await
+            .map_err(port_error)?;
+        Ok(orgs.into_iter().map(org_ref).collect())
+    }
+
+    async fn roles(&self) -> Result<Vec<RoleRef>, PortError> {
+        let roles = self.api.client.roles().await.map_err(port_error)?;
+        Ok(roles.into_iter().map(role_ref).collect())
+    }
+
+    async fn member_roles(&self, org_id: &str, user_id: &str) -> Result<Vec<RoleRef>, PortError> {
+        let roles = self
+            .api
+            .client
+            .member_roles(org_id, user_id)
+            .await
+            .map_err(port_error)?;
+        Ok(roles.into_iter().map(role_ref).collect())
+    }
+
+    async fn members_page(
+        &self,
+        org_id: &str,
+        from: Option<&str>,
+        take: u32,
+    ) -> Result<(Vec<Member>, Option<String>), PortError> {
+        let page = self
+            .api
+            .client
+            .members_page(org_id, from, take, true)
+            .await
+            .map_err(port_error)?;
+        let members = page
+            .members
+            .into_iter()
+            .map(|m| Member {
+                user_id: m.user_id,
+                email: m.email,
+                name: m.name,
+                roles: m.roles.into_iter().map(|r| r.name).collect(),
+            })
+            .collect();
+        Ok((members, page.next))
+    }
+
+    async fn add_members(&self, org_id: &str, user_ids: &[String]) -> Result<(), PortError> {
+        self.api
+            .client
+            .add_members(org_id, user_ids)
+            .await
+            .map_err(port_error)
+    }
+
+    async fn remove_members(&self, org_id: &str, user_ids: &[String]) -> Result<(), PortError> {
+        self.api
+            .client
+            .remove_members(org_id, user_ids)
+            .await
+            .map_err(port_error)
+    }
+
+    async fn assign_member_roles(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), PortError> {
+        self.api
+            .client
+            .assign_member_roles(org_id, user_id, role_ids)
+            .await
+            .map_err(port_error)
+    }
+
+    async fn remove_member_roles(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), PortError> {
+        self.api
+            .client
+            .remove_member_roles(org_id, user_id, role_ids)
+            .await
+            .map_err(port_error)
+    }
+
+    async fn invitations(&self, org_id: &str) -> Result<Vec<Invitation>, PortError> {
+        let all = self
+            .api
+            .client
+            .invitations(org_id)
+            .await
+            .map_err(port_error)?;
+        Ok(all.into_iter().map(invitation).collect())
+    }
+
+    async fn create_invitation(
+        &self,
+        org_id: &str,
+        new: &NewInvitation,
+    ) -> Result<Invitation, PortError> {
+        let body = orgdesk_management::NewInvitation {
+            inviter: orgdesk_management::Inviter {
+                name: new.inviter_name.clone(),
+            },
+            invitee: orgdesk_management::Invitee {
+                email: new.email.clone(),
+            },
+            client_id: self.invitation_client_id.clone(),
+            connection_id: new.connection_id.clone(),
+            ttl_sec: Some(new.ttl_sec),
+            roles: new.role_ids.clone(),
+            send_invitation_email: true,
+        };
+        self.api
+            .client
+            .create_invitation(org_id, &body)
+            .await
+            .map(invitation)
+            .map_err(port_error)
+    }
+
+    async fn delete_invitation(&self, org_id: &str, id: &str) -> Result<(), PortError> {
+        self.api
+            .client
+            .delete_invitation(org_id, id)
+            .await
+            .map_err(port_error)
     }
 }

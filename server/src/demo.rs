@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use orgdesk_config::Secret;
-use orgdesk_provider::{
-    MemberSpec, OrganizationSpec, ProviderState, Provisioning, RoleSpec, UserSpec,
-};
+use orgdesk_provider::{MemberSpec, OrganizationSpec, ProviderState, Provisioning, UserSpec};
 
 use crate::adapters::RoleNames;
 
@@ -23,10 +21,15 @@ const PEOPLE: &[(&str, &str, Option<&str>)] = &[
     ("sally@metahexa.example", "Sally (MetaHexa Bank)", None),
     ("sumana@adventurez.example", "Sumana (AdventureZ)", None),
     ("jonno@suzies.example", "Jonno (Suzie's)", None),
+    ("pat@metahexa.example", "Pat (MetaHexa Bank)", None),
+    ("olu@metahexa.example", "Olu (MetaHexa Bank)", None),
 ];
 
-/// A member's email, and whether they administer the organization.
-type Member = (&'static str, bool);
+/// Stands for the configured organization admin role in [`ORGANIZATIONS`].
+const ADMIN: &str = "";
+
+/// A member's email and their roles in the organization.
+type Member = (&'static str, &'static [&'static str]);
 
 /// (name, display name, members).
 const ORGANIZATIONS: &[(&str, &str, &[Member])] = &[
@@ -35,23 +38,29 @@ const ORGANIZATIONS: &[(&str, &str, &[Member])] = &[
     (
         "metahexa-bank",
         "MetaHexa Bank",
-        &[("sally@metahexa.example", true)],
+        &[
+            ("sally@metahexa.example", &[ADMIN]),
+            ("pat@metahexa.example", &["Org Member"]),
+            // Holds a role only staff grant: Sally may not remove Olu.
+            ("olu@metahexa.example", &["Account Owner", "Org Member"]),
+        ],
     ),
     ("many-student-university", "Many Student University", &[]),
+    // One person, two organizations, different roles in each (seed 003).
     (
         "adventurez",
         "AdventureZ",
-        &[("sumana@adventurez.example", true)],
+        &[("sumana@adventurez.example", &[ADMIN, "Billing Viewer"])],
     ),
     (
         "rocky-mountain-high",
         "Rocky Mountain High Adventures",
-        &[("sumana@adventurez.example", true)],
+        &[("sumana@adventurez.example", &[ADMIN])],
     ),
     (
         "suzies-rafting",
         "Suzie's Rafting and Ziplines",
-        &[("jonno@suzies.example", false)],
+        &[("jonno@suzies.example", &["Org Member"])],
     ),
 ];
 
@@ -103,13 +112,7 @@ pub async fn seed(
     };
     let provisioning = Provisioning {
         clients: vec![],
-        roles: [&roles.staff, &roles.help_desk, &roles.org_admin]
-            .into_iter()
-            .map(|name| RoleSpec {
-                name: name.clone(),
-                description: String::new(),
-            })
-            .collect(),
+        roles: crate::identity::console_roles(roles),
         users: PEOPLE
             .iter()
             .map(|(email, name, role)| UserSpec {
@@ -126,13 +129,18 @@ pub async fn seed(
                 display_name: Some(display.to_string()),
                 members: members
                     .iter()
-                    .map(|(email, admin)| MemberSpec {
+                    .map(|(email, member_roles)| MemberSpec {
                         email: email.to_string(),
-                        roles: if *admin {
-                            vec![roles.org_admin.clone()]
-                        } else {
-                            vec![]
-                        },
+                        roles: member_roles
+                            .iter()
+                            .map(|r| {
+                                if *r == ADMIN {
+                                    roles.org_admin.clone()
+                                } else {
+                                    r.to_string()
+                                }
+                            })
+                            .collect(),
                     })
                     .collect(),
             })

@@ -23,7 +23,15 @@ pub const MANAGEMENT_SCOPES: &[&str] = &[
     "delete:organizations",
     "read:users",
     "read:roles",
+    "read:organization_members",
+    "create:organization_members",
+    "delete:organization_members",
     "read:organization_member_roles",
+    "create:organization_member_roles",
+    "delete:organization_member_roles",
+    "read:organization_invitations",
+    "create:organization_invitations",
+    "delete:organization_invitations",
 ];
 
 pub struct Wiring {
@@ -40,6 +48,35 @@ fn random_secret() -> Secret {
     ))
 }
 
+/// The roles the console gives meaning to, and the organization roles of
+/// the demo and of a new built-in provider, with what they are for.
+pub fn console_roles(roles: &RoleNames) -> Vec<RoleSpec> {
+    let role = |name: &str, description: &str| RoleSpec {
+        name: name.into(),
+        description: description.into(),
+    };
+    vec![
+        role(
+            &roles.staff,
+            "Orgdesk staff: everything, in every organization",
+        ),
+        role(&roles.help_desk, "Help desk: reads across organizations"),
+        role(&roles.org_admin, "Administers one customer organization"),
+        role(
+            "Org Member",
+            "Uses the product in one customer organization",
+        ),
+        role(
+            "Billing Viewer",
+            "Reads invoices of one customer organization",
+        ),
+        role(
+            "Account Owner",
+            "Signs contracts for one customer organization (granted by staff only)",
+        ),
+    ]
+}
+
 /// The console's wiring; for the built-in provider, provisions the console's
 /// clients and the roles that make personas first.
 pub async fn wire(
@@ -52,6 +89,7 @@ pub async fn wire(
         staff: identity.staff_role.clone(),
         help_desk: identity.help_desk_role.clone(),
         org_admin: identity.org_admin_role.clone(),
+        delegable: identity.delegable_roles.clone(),
     };
     let redirect_uri = console_url
         .join("auth/callback")
@@ -92,10 +130,6 @@ pub async fn wire(
         .m2m_client_id
         .clone()
         .unwrap_or_else(|| CONSOLE_M2M_CLIENT_ID.into());
-    let role = |name: &str, description: &str| RoleSpec {
-        name: name.into(),
-        description: description.into(),
-    };
     provider
         .apply(&Provisioning {
             clients: vec![
@@ -107,6 +141,14 @@ pub async fn wire(
                     redirect_uris: vec![redirect_uri.to_string()],
                     logout_urls: vec![console_url.to_string()],
                     organization_usage: OrganizationUsage::Allow,
+                    // Invitation links land on the console's sign-in, which
+                    // passes the invitation on to the provider.
+                    initiate_login_uri: Some(
+                        console_url
+                            .join("auth/login")
+                            .expect("relative path joins")
+                            .to_string(),
+                    ),
                     management_api_scopes: vec![],
                 },
                 ClientSpec {
@@ -117,20 +159,14 @@ pub async fn wire(
                     redirect_uris: vec![],
                     logout_urls: vec![],
                     organization_usage: OrganizationUsage::Deny,
+                    initiate_login_uri: None,
                     management_api_scopes: MANAGEMENT_SCOPES
                         .iter()
                         .map(|s| s.to_string())
                         .collect(),
                 },
             ],
-            roles: vec![
-                role(
-                    &roles.staff,
-                    "Orgdesk staff: everything, in every organization",
-                ),
-                role(&roles.help_desk, "Help desk: reads across organizations"),
-                role(&roles.org_admin, "Administers one customer organization"),
-            ],
+            roles: console_roles(&roles),
             ..Default::default()
         })
         .await

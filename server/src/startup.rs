@@ -10,15 +10,26 @@ use orgdesk_app::ssr::ServerContext;
 use orgdesk_config::Config;
 use orgdesk_db::{Database, DbError};
 use orgdesk_domain::{
-    audit::AuditService, organizations::OrganizationService, ports::IdentityProvider,
+    audit::AuditService,
+    invitations::InvitationService,
+    members::MemberService,
+    organizations::OrganizationService,
+    people::PeopleService,
+    ports::{IdentityProvider, People},
 };
 use orgdesk_management::ManagementClient;
-use orgdesk_provider::{Issuer, ProviderOptions, ProviderState, RateLimit};
+use orgdesk_provider::{Issuer, ProviderOptions, ProviderState, RateLimit, SmtpSettings};
 use orgdesk_storage::Storage;
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 use url::Url;
 
-use crate::{AppState, adapters::ManagementApi, app, auth::Auth, demo, identity, telemetry};
+use crate::{
+    AppState,
+    adapters::{ManagementApi, ManagementPeople},
+    app,
+    auth::Auth,
+    demo, identity, telemetry,
+};
 
 /// Why Orgdesk could not start or stopped with an error. Each message says
 /// what to change.
@@ -102,11 +113,21 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
         .await?;
         let public_url = public_url(&config.provider.public_url, &listener);
         let issuer = Issuer::from_public_url(&public_url);
+        let smtp = match &config.provider.smtp {
+            Some(smtp) => Some(
+                SmtpSettings::new(smtp.url.clone(), &smtp.from)
+                    .map_err(|e| StartupError::Identity(format!("provider.smtp: {e}")))?,
+            ),
+            None => None,
+        };
         let provider_options = ProviderOptions {
             rate_limit: config.provider.rate_limit.map(|l| RateLimit {
                 burst: l.burst,
                 per_second: l.per_second,
             }),
+            smtp,
+            // The demo shows its invitation emails.
+            outbox_page: config.provider.outbox_page || options.demo,
             ..ProviderOptions::default()
         };
         let state = ProviderState::open(issuer.clone(), db.clone(), provider_options)
@@ -164,6 +185,11 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
             .map_err(|e| StartupError::Identity(e.to_string()))?,
     };
     let idp: Arc<dyn IdentityProvider> = Arc::new(management.clone());
+    let people: Arc<dyn People> = Arc::new(ManagementPeople {
+        api: management.clone(),
+        invitation_client_id: wiring.oidc.client_id.clone(),
+    });
+    let rules = wiring.roles.clone();
     let auth = Arc::new(Auth::new(
         wiring.oidc,
         storage.clone(),
@@ -171,13 +197,25 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
         wiring.roles,
         console_url.clone(),
     ));
+    let store = Arc::new(storage.clone());
     let context = ServerContext {
-        organizations: OrganizationService::new(
+        organizations: OrganizationService::new(idp.clone(), store.clone(), store.clone()),
+        members: MemberService::new(
             idp.clone(),
-            Arc::new(storage.clone()),
-            Arc::new(storage.clone()),
+            people.clone(),
+            store.clone(),
+            store.clone(),
+            rules.clone(),
         ),
-        audit: AuditService::new(Arc::new(storage.clone())),
+        invitations: InvitationService::new(
+            idp.clone(),
+            people.clone(),
+            store.clone(),
+            store.clone(),
+            rules,
+        ),
+        people: PeopleService::new(people),
+        audit: AuditService::new(store),
         sessions: auth.clone(),
     };
     crate::sync::spawn_directory(idp, storage);

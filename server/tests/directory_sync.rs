@@ -34,6 +34,7 @@ async fn a_pass_adds_renames_and_removes() {
             redirect_uris: vec![],
             logout_urls: vec![],
             organization_usage: Default::default(),
+            initiate_login_uri: None,
             management_api_scopes: MANAGEMENT_SCOPES.iter().map(|s| s.to_string()).collect(),
         }])
         .await

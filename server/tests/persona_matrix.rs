@@ -3,7 +3,12 @@
 //! The test fails when a registered server function has no row.
 //!
 //! Organization A is MetaHexa Bank (Sally administers it); B is AdventureZ
-//! (Sumana administers it); Jonno is a plain member of Suzie's Rafting.
+//! (Sumana administers it and Rocky Mountain High; she signs in to
+//! AdventureZ); Jonno is a plain member of Suzie's Rafting.
+//!
+//! A row's allowed callers must get past the policy without changing
+//! anything: its form is built to fail a later check (a wrong confirmation,
+//! an unknown email, a reason over the length limit, the last admin).
 
 mod support;
 
@@ -109,11 +114,118 @@ const MATRIX: &[Row] = &[
         Target::None,
         [Allowed, Refused, Refused, Refused, Refused, Refused],
     ),
+    (
+        "audit/organization",
+        Target::A,
+        [Allowed, Allowed, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "audit/organization",
+        Target::B,
+        [Allowed, Allowed, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "members/list",
+        Target::A,
+        [Allowed, Allowed, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "members/list",
+        Target::B,
+        [Allowed, Allowed, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "members/add",
+        Target::A,
+        [Allowed, Refused, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "members/add",
+        Target::B,
+        [Allowed, Refused, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "members/remove",
+        Target::A,
+        [Allowed, Allowed, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "members/remove",
+        Target::B,
+        [Allowed, Allowed, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "members/assign-role",
+        Target::A,
+        [Allowed, Refused, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "members/assign-role",
+        Target::B,
+        [Allowed, Refused, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "members/unassign-role",
+        Target::A,
+        [Allowed, Refused, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "members/unassign-role",
+        Target::B,
+        [Allowed, Refused, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "invitations/list",
+        Target::A,
+        [Allowed, Allowed, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "invitations/list",
+        Target::B,
+        [Allowed, Allowed, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "invitations/create",
+        Target::A,
+        [Allowed, Refused, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "invitations/create",
+        Target::B,
+        [Allowed, Refused, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "invitations/revoke",
+        Target::A,
+        [Allowed, Allowed, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "invitations/revoke",
+        Target::B,
+        [Allowed, Allowed, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "invitations/resend",
+        Target::A,
+        [Allowed, Allowed, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "invitations/resend",
+        Target::B,
+        [Allowed, Allowed, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "people/lookup",
+        Target::None,
+        [Allowed, Allowed, Refused, Refused, Refused, Refused],
+    ),
 ];
 
-/// The form a server function gets in a row.
-fn form(endpoint: &str, org: Option<&str>, n: usize) -> Vec<(String, String)> {
+/// The form a server function gets in a row; `admin` is the target
+/// organization's only admin.
+fn form(endpoint: &str, org: Option<&str>, admin: &str, n: usize) -> Vec<(String, String)> {
     let id = org.unwrap_or_default().to_owned();
+    let too_long = "x".repeat(501);
     let pairs: Vec<(&str, String)> = match endpoint {
         "organizations/list" => vec![("query", String::new())],
         "organizations/get" => vec![("id", id)],
@@ -130,6 +242,40 @@ fn form(endpoint: &str, org: Option<&str>, n: usize) -> Vec<(String, String)> {
         // A wrong confirmation: an allowed caller gets past the policy to the
         // confirmation check, and nothing is deleted.
         "organizations/delete" => vec![("id", id), ("confirm", "not-the-name".into())],
+        "audit/organization" | "invitations/list" => vec![("org_id", id)],
+        "members/list" => vec![
+            ("org_id", id),
+            ("query", String::new()),
+            ("role", String::new()),
+        ],
+        "members/add" => vec![
+            ("org_id", id),
+            ("emails", format!("nobody-{n}@nowhere.example")),
+            ("roles", String::new()),
+        ],
+        "members/remove" => vec![
+            ("org_id", id),
+            ("user_id", admin.into()),
+            ("reason", too_long),
+        ],
+        "members/assign-role" | "members/unassign-role" => vec![
+            ("org_id", id),
+            ("user_id", admin.into()),
+            ("role_id", "rol_NoSuchRole0000".into()),
+        ],
+        "invitations/create" => vec![
+            ("org_id", id),
+            ("emails", "new@nowhere.example".into()),
+            ("roles", String::new()),
+            ("connection_id", String::new()),
+            ("ttl_days", "0".into()),
+        ],
+        "invitations/revoke" | "invitations/resend" => vec![
+            ("org_id", id),
+            ("id", "uinv_NoSuchInvitatio".into()),
+            ("reason", too_long),
+        ],
+        "people/lookup" => vec![("email", "nobody@nowhere.example".into())],
         _ => vec![],
     };
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
@@ -143,7 +289,8 @@ fn outcome(status: u16, body: &str) -> Expect {
     let error: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     match error.as_str() {
         Some("Unauthenticated" | "Forbidden" | "NotFound") => Refused,
-        _ if error["Invalid"]["field"] == "confirm" => Allowed,
+        // Past the policy, stopped by a later check.
+        _ if error["Invalid"].is_object() => Allowed,
         _ => panic!("neither allowed nor refused: {status} {body}"),
     }
 }
@@ -153,9 +300,10 @@ async fn every_server_function_for_every_persona_on_own_and_other_organizations(
     let orgdesk = support::start_demo().await;
     let mut clients = Vec::new();
     for caller in CALLERS {
-        clients.push(match email(caller) {
-            Some(email) => orgdesk.signed_in(email).await,
-            None => reqwest::Client::new(),
+        clients.push(match (caller, email(caller)) {
+            (AdminOfB, Some(email)) => orgdesk.signed_in_to(email, "adventurez").await,
+            (_, Some(email)) => orgdesk.signed_in(email).await,
+            (_, None) => reqwest::Client::new(),
         });
     }
     let staff = clients[0].clone();
@@ -177,19 +325,37 @@ async fn every_server_function_for_every_persona_on_own_and_other_organizations(
     };
     let a = org_id("metahexa-bank").await;
     let b = org_id("adventurez").await;
+    let user_id = |email: &'static str| {
+        let staff = staff.clone();
+        let url = orgdesk.console("/api/people/lookup");
+        async move {
+            let found: Value = staff
+                .post(url)
+                .form(&[("email", email)])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            found[0]["user_id"].as_str().unwrap().to_owned()
+        }
+    };
+    let admin_of_a = user_id("sally@metahexa.example").await;
+    let admin_of_b = user_id("sumana@adventurez.example").await;
 
     let mut n = 0;
     for (endpoint, target, expected) in MATRIX {
-        let org = match target {
-            Target::None => None,
-            Target::A => Some(a.as_str()),
-            Target::B => Some(b.as_str()),
+        let (org, admin) = match target {
+            Target::None => (None, ""),
+            Target::A => (Some(a.as_str()), admin_of_a.as_str()),
+            Target::B => (Some(b.as_str()), admin_of_b.as_str()),
         };
         for (i, caller) in CALLERS.into_iter().enumerate() {
             n += 1;
             let response = clients[i]
                 .post(orgdesk.console(&format!("/api/{endpoint}")))
-                .form(&form(endpoint, org, n))
+                .form(&form(endpoint, org, admin, n))
                 .send()
                 .await
                 .unwrap();

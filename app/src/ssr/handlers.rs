@@ -116,9 +116,8 @@ fn fields(
     metadata: &str,
 ) -> Result<OrganizationFields, AppError> {
     let metadata: BTreeMap<String, String> = metadata_from_text(metadata)
-        .map_err(|message| AppError::Invalid {
-            field: Some("metadata".into()),
-            message,
+        .map_err(|message| {
+            AppError::from(orgdesk_domain::ServiceError::invalid("metadata", message))
         })?
         .into_iter()
         .collect();

@@ -92,7 +92,19 @@ fn tracing_error(message: &str) {
 }
 
 impl From<ServiceError> for AppError {
+    /// The one place a service's answer becomes HTTP: the error for the
+    /// wire, and the response's status.
     fn from(error: ServiceError) -> Self {
+        use http::StatusCode;
+        set_status(match &error {
+            ServiceError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ServiceError::NotFound => StatusCode::NOT_FOUND,
+            ServiceError::Forbidden => StatusCode::FORBIDDEN,
+            ServiceError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            ServiceError::Conflict(_) => StatusCode::CONFLICT,
+            ServiceError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        });
         match error {
             ServiceError::Unauthenticated => AppError::Unauthenticated,
             ServiceError::NotFound => AppError::NotFound,

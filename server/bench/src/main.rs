@@ -10,6 +10,7 @@
 
 mod console;
 mod lists;
+mod members;
 mod provider;
 mod scratch;
 mod stats;
@@ -75,6 +76,21 @@ enum Command {
         #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
         samples: u64,
     },
+    /// Seed one organization with N members, fill the console's member
+    /// directory from it, then time the console's members page (first page,
+    /// a deep page, searches, a role filter).
+    Members {
+        /// The provider's database; the console's goes beside it, fresh, and
+        /// is removed afterwards.
+        #[arg(long)]
+        database_url: String,
+        /// Members of the organization.
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+        count: u64,
+        /// Timed calls per case.
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+        samples: u64,
+    },
     /// Time `POST /oauth/token` (client credentials) at 1 and 16 concurrent clients.
     Token {
         #[arg(long)]
@@ -102,6 +118,11 @@ async fn main() -> ExitCode {
             count,
             samples,
         } => console::run(&database_url, count, samples).await,
+        Command::Members {
+            database_url,
+            count,
+            samples,
+        } => members::run(&database_url, count, samples).await,
         Command::Token {
             database_url,
             requests,

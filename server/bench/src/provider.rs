@@ -89,6 +89,7 @@ impl Provider {
                 redirect_uris: vec![],
                 logout_urls: vec![],
                 organization_usage: Default::default(),
+                initiate_login_uri: None,
                 management_api_scopes: scopes.iter().map(|s| s.to_string()).collect(),
             }])
             .await?;

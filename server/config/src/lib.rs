@@ -133,6 +133,54 @@ pub struct ProviderConfig {
     /// A provisioning file (clients, roles, users, organizations) applied at
     /// every start; `orgdesk provider provision --file` applies one at once.
     pub provisioning: Option<PathBuf>,
+    /// Where invitation emails go. Without it, they are kept in the provider's
+    /// database (its outbox), which `outbox_page` shows.
+    pub smtp: Option<SmtpConfig>,
+    /// Serve `/dev/outbox`, a page listing the kept emails (for development
+    /// and demos; it shows invitation links). Off by default.
+    pub outbox_page: bool,
+}
+
+/// An SMTP server for the provider's emails.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// `smtps://user:password@host:465` (TLS from the start) or
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS); plain
+    /// `smtp://host:25` only for a relay you trust.
+    pub url: Secret,
+    /// The sender, such as `Orgdesk <no-reply@example.com>`.
+    pub from: String,
+}
+
+impl SmtpConfig {
+    /// The URL has the right scheme and a host, and the sender an address.
+    /// Messages never repeat the URL, which holds a password.
+    pub fn check(&self) -> Result<(), String> {
+        let url_ok = Url::parse(self.url.expose())
+            .is_ok_and(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host().is_some());
+        if !url_ok {
+            return Err(
+                "provider.smtp.url (ORGDESK_PROVIDER__SMTP__URL) must look like \
+                 smtps://user:password@host:465 or smtp://user:password@host:587?tls=required"
+                    .into(),
+            );
+        }
+        let from = self.from.trim();
+        let address = from
+            .rsplit_once('<')
+            .map(|(_, rest)| rest.trim_end_matches('>'))
+            .unwrap_or(from);
+        let from_ok = matches!(address.split_once('@'), Some((user, host)) if !user.is_empty() && !host.is_empty());
+        if !from_ok {
+            return Err(
+                "provider.smtp.from (ORGDESK_PROVIDER__SMTP__FROM) must be an address such as \
+                 \"Orgdesk <no-reply@example.com>\""
+                    .into(),
+            );
+        }
+        Ok(())
+    }
 }
 
 /// A token bucket: `burst` requests at once, refilled at `per_second`.
@@ -151,6 +199,8 @@ impl Default for ProviderConfig {
             database_url: None,
             rate_limit: None,
             provisioning: None,
+            smtp: None,
+            outbox_page: false,
         }
     }
 }
@@ -177,6 +227,9 @@ pub struct IdentityConfig {
     pub help_desk_role: String,
     /// The organization role that makes a member a customer admin of it.
     pub org_admin_role: String,
+    /// Organization roles a customer admin may grant (only those they hold
+    /// themselves). Staff grant any role but the staff and help-desk roles.
+    pub delegable_roles: Vec<String>,
 }
 
 impl Default for IdentityConfig {
@@ -190,6 +243,11 @@ impl Default for IdentityConfig {
             staff_role: "Orgdesk Staff".into(),
             help_desk_role: "Orgdesk Help Desk".into(),
             org_admin_role: "Org Admin".into(),
+            delegable_roles: vec![
+                "Org Admin".into(),
+                "Org Member".into(),
+                "Billing Viewer".into(),
+            ],
         }
     }
 }
@@ -212,6 +270,9 @@ impl IdentityConfig {
 impl Config {
     /// Settings that only make sense together; each message says what to set.
     pub fn check(&self) -> Result<(), String> {
+        if let Some(smtp) = &self.provider.smtp {
+            smtp.check()?;
+        }
         let identity = &self.identity;
         match identity.base_url() {
             None if !self.provider.enabled => Err(

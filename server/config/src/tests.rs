@@ -182,3 +182,60 @@ fn no_identity_provider_at_all_is_refused() {
         Ok(())
     });
 }
+
+#[test]
+fn emails_go_to_the_outbox_unless_smtp_is_configured() {
+    Jail::expect_with(|jail| {
+        let c = load_in(jail).expect("defaults load").config;
+        assert!(c.provider.smtp.is_none(), "no SMTP server by default");
+        assert!(!c.provider.outbox_page, "the outbox page is off by default");
+
+        jail.set_env(
+            "ORGDESK_PROVIDER__SMTP__URL",
+            "smtps://mailer:smtp-pw-9@smtp.example.com:465",
+        );
+        jail.set_env(
+            "ORGDESK_PROVIDER__SMTP__FROM",
+            "Orgdesk <no-reply@example.com>",
+        );
+        jail.set_env("ORGDESK_PROVIDER__OUTBOX_PAGE", "true");
+        let loaded = load_in(jail).expect("loads");
+        assert!(loaded.unknown_keys.is_empty(), "{:?}", loaded.unknown_keys);
+        let c = loaded.config;
+        let smtp = c.provider.smtp.as_ref().expect("smtp set");
+        assert_eq!(
+            smtp.url.expose(),
+            "smtps://mailer:smtp-pw-9@smtp.example.com:465"
+        );
+        assert_eq!(smtp.from, "Orgdesk <no-reply@example.com>");
+        assert!(c.provider.outbox_page);
+        assert!(
+            !format!("{c:?}").contains("smtp-pw-9"),
+            "the SMTP password never prints"
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn a_wrong_smtp_setting_names_the_variable_and_never_the_password() {
+    Jail::expect_with(|jail| {
+        jail.set_env("ORGDESK_PROVIDER__SMTP__FROM", "no-reply@example.com");
+        jail.set_env(
+            "ORGDESK_PROVIDER__SMTP__URL",
+            "https://mailer:smtp-pw-9@smtp.example.com/",
+        );
+        let err = load_in(jail).expect_err("not an SMTP URL").to_string();
+        assert!(err.contains("ORGDESK_PROVIDER__SMTP__URL"), "{err}");
+        assert!(!err.contains("smtp-pw-9"), "{err}");
+
+        jail.set_env(
+            "ORGDESK_PROVIDER__SMTP__URL",
+            "smtp://mailer:smtp-pw-9@smtp.example.com:587?tls=required",
+        );
+        jail.set_env("ORGDESK_PROVIDER__SMTP__FROM", "Orgdesk");
+        let err = load_in(jail).expect_err("no sender address").to_string();
+        assert!(err.contains("ORGDESK_PROVIDER__SMTP__FROM"), "{err}");
+        Ok(())
+    });
+}

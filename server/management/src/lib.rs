@@ -18,6 +18,8 @@ mod token;
 
 pub use client::{ManagementClient, ManagementSettings};
 pub use error::ManagementError;
+// Empty until the invitation calls land; the glob then has items to export.
+#[allow(unused_imports)]
 pub use invitations::*;
 pub use members::*;
 pub use organizations::{

@@ -66,7 +66,7 @@ pub struct OrganizationPage {
     pub next: Option<String>,
 }
 
-fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ManagementError> {
+pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ManagementError> {
     serde_json::from_slice(bytes).map_err(|e| ManagementError::Unexpected {
         status: 200,
         message: format!("unreadable answer: {e}"),
@@ -144,46 +144,44 @@ impl ManagementClient {
     }
 }
 
-/// A role, as the Management API lists it.
+/// A role, as the Management API lists it (a member's roles come without a
+/// description).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Role {
     pub id: String,
     pub name: String,
+    #[serde(default)]
+    pub description: String,
 }
 
 impl ManagementClient {
-    /// The roles a user holds outside organizations (`read:roles`).
+    /// The roles a user holds outside organizations (`read:roles`), every page.
     pub async fn user_roles(&self, user_id: &str) -> Result<Vec<Role>, ManagementError> {
-        parse(
-            &self
-                .call(Method::GET, self.url(&["users", user_id, "roles"]), None)
-                .await?,
-        )
+        self.every_page(&["users", user_id, "roles"], "roles", &[])
+            .await
     }
 
-    /// The organizations a user belongs to (`read:organizations`).
+    /// The organizations a user belongs to (`read:organizations`), every page.
     pub async fn user_organizations(
         &self,
         user_id: &str,
     ) -> Result<Vec<Organization>, ManagementError> {
-        parse(
-            &self
-                .call(
-                    Method::GET,
-                    self.url(&["users", user_id, "organizations"]),
-                    None,
-                )
-                .await?,
-        )
+        self.every_page(&["users", user_id, "organizations"], "organizations", &[])
+            .await
     }
 
-    /// A member's roles in an organization (`read:organization_member_roles`).
+    /// A member's roles in an organization (`read:organization_member_roles`),
+    /// every page.
     pub async fn member_roles(
         &self,
         org_id: &str,
         user_id: &str,
     ) -> Result<Vec<Role>, ManagementError> {
-        let url = self.url(&["organizations", org_id, "members", user_id, "roles"]);
-        parse(&self.call(Method::GET, url, None).await?)
+        self.every_page(
+            &["organizations", org_id, "members", user_id, "roles"],
+            "roles",
+            &[],
+        )
+        .await
     }
 }

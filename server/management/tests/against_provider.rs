@@ -10,10 +10,13 @@ use orgdesk_db::{
     testing::{TestDatabase, fresh_database},
 };
 use orgdesk_management::{
-    ManagementClient, ManagementError, ManagementSettings, NewOrganization, OrganizationUpdate,
+    Invitee, Inviter, ManagementClient, ManagementError, ManagementSettings, NewInvitation,
+    NewOrganization, NewUser, OrganizationUpdate,
 };
 use orgdesk_provider::{
-    ClientSpec, Issuer, ProviderOptions, ProviderState, RateLimit, clients::AppType,
+    ClientSpec, Issuer, ProviderOptions, ProviderState, Provisioning, RateLimit, RoleSpec,
+    clients::{AppType, OrganizationUsage},
+    seed,
 };
 use url::Url;
 
@@ -22,10 +25,28 @@ const SCOPES: &[&str] = &[
     "create:organizations",
     "update:organizations",
     "delete:organizations",
+    "read:users",
+    "create:users",
+    "delete:users",
+    "read:roles",
+    "create:roles",
+    "read:organization_members",
+    "create:organization_members",
+    "delete:organization_members",
+    "read:organization_member_roles",
+    "create:organization_member_roles",
+    "delete:organization_member_roles",
+    "read:organization_invitations",
+    "create:organization_invitations",
+    "delete:organization_invitations",
 ];
+/// An application people are invited to, and its login URI.
+const APP: &str = "travel0-app";
+const LOGIN_URI: &str = "https://app.travel0.example/login";
 
 struct Provider {
     url: Url,
+    db: Database,
     _db: TestDatabase,
 }
 
@@ -36,24 +57,49 @@ async fn provider(options: ProviderOptions) -> Provider {
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
-    let state = ProviderState::open(Issuer::from_public_url(&url), db, options)
+    let state = ProviderState::open(Issuer::from_public_url(&url), db.clone(), options)
         .await
         .unwrap();
     state
-        .provision(&[ClientSpec {
-            client_id: "console-m2m".into(),
-            name: "Orgdesk console".into(),
-            client_secret: Some(Secret::new("m2m-secret-value")),
-            app_type: AppType::NonInteractive,
-            redirect_uris: vec![],
-            logout_urls: vec![],
-            organization_usage: Default::default(),
-            management_api_scopes: SCOPES.iter().map(|s| s.to_string()).collect(),
-        }])
+        .apply(&Provisioning {
+            clients: vec![
+                ClientSpec {
+                    client_id: "console-m2m".into(),
+                    name: "Orgdesk console".into(),
+                    client_secret: Some(Secret::new("m2m-secret-value")),
+                    app_type: AppType::NonInteractive,
+                    redirect_uris: vec![],
+                    logout_urls: vec![],
+                    organization_usage: Default::default(),
+                    initiate_login_uri: None,
+                    management_api_scopes: SCOPES.iter().map(|s| s.to_string()).collect(),
+                },
+                ClientSpec {
+                    client_id: APP.into(),
+                    name: "Travel0".into(),
+                    client_secret: Some(Secret::new("app-secret-value")),
+                    app_type: AppType::RegularWeb,
+                    redirect_uris: vec!["https://app.travel0.example/callback".into()],
+                    logout_urls: vec![],
+                    organization_usage: OrganizationUsage::Allow,
+                    initiate_login_uri: Some(LOGIN_URI.into()),
+                    management_api_scopes: vec![],
+                },
+            ],
+            roles: vec![RoleSpec {
+                name: "Org Member".into(),
+                description: String::new(),
+            }],
+            ..Default::default()
+        })
         .await
         .unwrap();
     tokio::spawn(async move { axum::serve(listener, orgdesk_provider::router(state)).await });
-    Provider { url, _db: test_db }
+    Provider {
+        url,
+        db,
+        _db: test_db,
+    }
 }
 
 fn client(url: &Url, secret: &str) -> ManagementClient {
@@ -198,4 +244,343 @@ async fn a_provider_that_is_down_is_reported_as_unavailable() {
         "{error:?}"
     );
     assert!(!format!("{error}").contains("m2m-secret-value"));
+}
+
+fn new_invitation(email: &str) -> NewInvitation {
+    NewInvitation {
+        inviter: Inviter {
+            name: "Sumana".into(),
+        },
+        invitee: Invitee {
+            email: email.into(),
+        },
+        client_id: APP.into(),
+        connection_id: None,
+        ttl_sec: None,
+        roles: vec![],
+        send_invitation_email: false,
+    }
+}
+
+#[tokio::test]
+async fn the_invitation_calls_round_trip_list_every_page_and_fail_with_typed_errors() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "m2m-secret-value");
+    let org = client
+        .create_organization(&NewOrganization {
+            name: "adventurez".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let other = client
+        .create_organization(&NewOrganization {
+            name: "rocky-mountain".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    // Role ids come from the Management API's /roles, which is not served yet.
+    let role: String = sqlx::query_scalar("SELECT id FROM roles WHERE name = $1")
+        .bind("Org Member")
+        .fetch_one(provider.db.pool())
+        .await
+        .unwrap();
+
+    let created = client
+        .create_invitation(
+            &org.id,
+            &NewInvitation {
+                connection_id: Some("con_OrgdeskDatabase1".into()),
+                ttl_sec: Some(3600),
+                roles: vec![role.clone()],
+                ..new_invitation("new.hire@adventurez.example")
+            },
+        )
+        .await
+        .unwrap();
+    assert!(created.id.starts_with("uinv_"), "{}", created.id);
+    assert_eq!(created.organization_id, org.id);
+    assert_eq!(created.invitee.email, "new.hire@adventurez.example");
+    assert_eq!(created.roles, [role]);
+    assert_eq!(
+        created.connection_id.as_deref(),
+        Some("con_OrgdeskDatabase1")
+    );
+    assert_eq!(
+        created.invitation_url,
+        format!(
+            "{LOGIN_URI}?invitation={}&organization={}&organization_name=adventurez",
+            created.ticket_id, org.id
+        )
+    );
+    assert!(created.expires_at > created.created_at);
+    assert_eq!(
+        client.invitation(&org.id, &created.id).await.unwrap(),
+        created
+    );
+
+    for n in 0..100 {
+        client
+            .create_invitation(
+                &org.id,
+                &new_invitation(&format!("p{n}@adventurez.example")),
+            )
+            .await
+            .unwrap();
+    }
+    let all = client.invitations(&org.id).await.unwrap();
+    assert_eq!(all.len(), 101, "every page");
+    assert!(all.contains(&created));
+    assert!(client.invitations(&other.id).await.unwrap().is_empty());
+
+    let elsewhere = client.invitation(&other.id, &created.id).await;
+    assert!(
+        matches!(elsewhere, Err(ManagementError::NotFound { .. })),
+        "{elsewhere:?}"
+    );
+    let unknown_role = client
+        .create_invitation(
+            &org.id,
+            &NewInvitation {
+                roles: vec!["rol_doesnotexist00".into()],
+                ..new_invitation("x@adventurez.example")
+            },
+        )
+        .await;
+    assert!(
+        matches!(&unknown_role, Err(ManagementError::Invalid { code: Some(c), message }) if c == "invalid_body" && message.contains("rol_doesnotexist00")),
+        "{unknown_role:?}"
+    );
+    let no_login_uri = client
+        .create_invitation(
+            &org.id,
+            &NewInvitation {
+                client_id: "console-m2m".into(),
+                ..new_invitation("x@adventurez.example")
+            },
+        )
+        .await;
+    assert!(
+        matches!(&no_login_uri, Err(ManagementError::Invalid { .. })),
+        "{no_login_uri:?}"
+    );
+
+    client
+        .delete_invitation(&org.id, &created.id)
+        .await
+        .unwrap();
+    let gone = client.invitation(&org.id, &created.id).await;
+    assert!(
+        matches!(gone, Err(ManagementError::NotFound { .. })),
+        "{gone:?}"
+    );
+    let again = client.delete_invitation(&org.id, &created.id).await;
+    assert!(
+        matches!(again, Err(ManagementError::NotFound { .. })),
+        "{again:?}"
+    );
+}
+
+async fn users_are_created_found_by_email_and_deleted() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "m2m-secret-value");
+    let mut new = NewUser::database(
+        "Ana.Lopez@Adventurez.example",
+        "Ana López",
+        Secret::new("correct horse battery"),
+    );
+    new.email_verified = true;
+    let ana = client.create_user(&new).await.unwrap();
+    assert!(ana.user_id.starts_with("auth0|"), "{}", ana.user_id);
+    assert_eq!(ana.email, "ana.lopez@adventurez.example");
+    assert!(ana.email_verified);
+    assert!(ana.created_at.as_deref().is_some_and(|t| t.ends_with('Z')));
+    assert_eq!(
+        client
+            .users_by_email("ANA.LOPEZ@adventurez.example")
+            .await
+            .unwrap(),
+        std::slice::from_ref(&ana)
+    );
+    assert_eq!(client.user(&ana.user_id).await.unwrap(), ana);
+
+    let again = client.create_user(&new).await;
+    assert!(
+        matches!(again, Err(ManagementError::Conflict { .. })),
+        "{again:?}"
+    );
+    let elsewhere = client
+        .create_user(&NewUser {
+            connection: "google-oauth2".into(),
+            ..NewUser::database("x@x.example", "X", Secret::new("correct horse battery"))
+        })
+        .await;
+    assert!(
+        matches!(&elsewhere, Err(ManagementError::Invalid { code: Some(c), .. }) if c == "inexistent_connection"),
+        "{elsewhere:?}"
+    );
+
+    client.delete_user(&ana.user_id).await.unwrap();
+    let gone = client.user(&ana.user_id).await;
+    assert!(
+        matches!(gone, Err(ManagementError::NotFound { .. })),
+        "{gone:?}"
+    );
+    let twice = client.delete_user(&ana.user_id).await;
+    assert!(
+        matches!(twice, Err(ManagementError::NotFound { .. })),
+        "{twice:?}"
+    );
+    assert!(client.users_by_email(&ana.email).await.unwrap().is_empty());
+}
+
+async fn every_role_is_listed_across_pages() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "m2m-secret-value");
+    for n in 0..120 {
+        client
+            .create_role(&format!("Role {n:03}"), &format!("Role number {n}"))
+            .await
+            .unwrap();
+    }
+    let roles = client.roles().await.unwrap();
+    assert_eq!(roles.len(), 120, "past the first page of 100");
+    assert_eq!(roles[119].name, "Role 119");
+    assert_eq!(roles[0].description, "Role number 0");
+    let taken = client.create_role("Role 007", "").await;
+    assert!(
+        matches!(taken, Err(ManagementError::Conflict { .. })),
+        "{taken:?}"
+    );
+}
+
+async fn members_are_added_in_batches_and_read_a_page_at_a_time_with_their_roles() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "m2m-secret-value");
+    let org = client
+        .create_organization(&NewOrganization {
+            name: "adventurez".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let people = seed::users(&provider.db, 25, "person").await.unwrap();
+    client.add_members(&org.id, &people).await.unwrap();
+    let admin = client.create_role("Org Admin", "").await.unwrap();
+    client
+        .assign_member_roles(&org.id, &people[0], std::slice::from_ref(&admin.id))
+        .await
+        .unwrap();
+
+    let mut seen = Vec::new();
+    let mut from: Option<String> = None;
+    loop {
+        let page = client
+            .members_page(&org.id, from.as_deref(), 10, true)
+            .await
+            .unwrap();
+        seen.extend(page.members);
+        match page.next {
+            Some(next) => from = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 25, "three pages, every member once");
+    let first = seen.iter().find(|m| m.user_id == people[0]).unwrap();
+    assert_eq!(
+        first
+            .roles
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Org Admin"]
+    );
+    assert_eq!(first.email, "person-1@bench.example");
+    assert!(
+        seen.iter()
+            .filter(|m| m.user_id != people[0])
+            .all(|m| m.roles.is_empty())
+    );
+    let plain = client.members_page(&org.id, None, 5, false).await.unwrap();
+    assert_eq!(plain.members.len(), 5);
+
+    assert_eq!(
+        client.member_roles(&org.id, &people[0]).await.unwrap()[0].id,
+        admin.id
+    );
+    client
+        .remove_member_roles(&org.id, &people[0], std::slice::from_ref(&admin.id))
+        .await
+        .unwrap();
+    assert!(
+        client
+            .member_roles(&org.id, &people[0])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    client.remove_members(&org.id, &people[..12]).await.unwrap();
+    let rest = client.members_page(&org.id, None, 50, false).await.unwrap();
+    assert_eq!(rest.members.len(), 13);
+    assert_eq!(client.user_organizations(&people[0]).await.unwrap(), []);
+
+    let ghost = client
+        .add_members(&org.id, &["auth0|nobody".to_owned()])
+        .await;
+    assert!(
+        matches!(ghost, Err(ManagementError::Invalid { .. })),
+        "{ghost:?}"
+    );
+    let outsider = client
+        .assign_member_roles(&org.id, &people[0], std::slice::from_ref(&admin.id))
+        .await;
+    assert!(
+        matches!(outsider, Err(ManagementError::NotFound { .. })),
+        "{outsider:?}"
+    );
+    let unknown_org = client
+        .members_page("org_doesnotexist0000", None, 10, false)
+        .await;
+    assert!(
+        matches!(unknown_org, Err(ManagementError::NotFound { .. })),
+        "{unknown_org:?}"
+    );
+}
+
+async fn a_users_organizations_are_read_past_the_first_page() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "m2m-secret-value");
+    seed::organizations(&provider.db, 120, "many")
+        .await
+        .unwrap();
+    let person = seed::users(&provider.db, 1, "joiner").await.unwrap();
+    let mut from: Option<String> = None;
+    loop {
+        let page = client
+            .organizations_page(from.as_deref(), 50)
+            .await
+            .unwrap();
+        for org in &page.organizations {
+            client.add_members(&org.id, &person).await.unwrap();
+        }
+        match page.next {
+            Some(next) => from = Some(next),
+            None => break,
+        }
+    }
+    let orgs = client.user_organizations(&person[0]).await.unwrap();
+    assert_eq!(orgs.len(), 120);
+    assert_eq!(
+        orgs[119].name, "many-000120",
+        "by name, across pages of 100"
+    );
+    let roles = client.user_roles(&person[0]).await.unwrap();
+    assert!(roles.is_empty());
+    let nobody = client.user_organizations("auth0|nobody").await;
+    assert!(
+        matches!(nobody, Err(ManagementError::NotFound { .. })),
+        "{nobody:?}"
+    );
 }

@@ -77,6 +77,9 @@ pub struct Client {
     pub redirect_uris: Vec<String>,
     pub logout_urls: Vec<String>,
     pub organization_usage: OrganizationUsage,
+    /// Where the application starts a sign-in (Auth0's `initiate_login_uri`);
+    /// invitation links to the application begin there.
+    pub initiate_login_uri: Option<String>,
     secret_sha256: Option<String>,
 }
 
@@ -110,9 +113,30 @@ pub struct ClientSpec {
     pub logout_urls: Vec<String>,
     #[serde(default)]
     pub organization_usage: OrganizationUsage,
+    /// The application's login URI (Auth0's `initiate_login_uri`): an https
+    /// URL (http only on a loopback host, for development). Invitations to
+    /// the application need one.
+    #[serde(default)]
+    pub initiate_login_uri: Option<String>,
     /// Scopes granted on the Management API for client credentials.
     #[serde(default)]
     pub management_api_scopes: Vec<String>,
+}
+
+impl ClientSpec {
+    /// Whether `initiate_login_uri`, when given, is a URL an invitation link
+    /// can start from: absolute, https (or http on a loopback host), no fragment.
+    pub fn login_uri_is_valid(&self) -> bool {
+        self.initiate_login_uri.as_deref().is_none_or(|uri| {
+            url::Url::parse(uri).is_ok_and(|u| {
+                let loopback = matches!(u.host(), Some(url::Host::Domain("localhost")))
+                    || matches!(u.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+                    || matches!(u.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback());
+                let scheme_ok = u.scheme() == "https" || (u.scheme() == "http" && loopback);
+                scheme_ok && u.host().is_some() && u.fragment().is_none()
+            })
+        })
+    }
 }
 
 fn digest(secret: &str) -> String {
@@ -138,11 +162,12 @@ pub async fn upsert(
     let now = now();
     sqlx::query(
         "INSERT INTO clients (client_id, name, secret_sha256, app_type, redirect_uris, logout_urls, \
-         organization_usage, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+         organization_usage, initiate_login_uri, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
          ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, secret_sha256 = excluded.secret_sha256, \
          app_type = excluded.app_type, redirect_uris = excluded.redirect_uris, \
          logout_urls = excluded.logout_urls, organization_usage = excluded.organization_usage, \
-         updated_at = excluded.updated_at",
+         initiate_login_uri = excluded.initiate_login_uri, updated_at = excluded.updated_at",
     )
     .bind(&spec.client_id)
     .bind(&spec.name)
@@ -151,6 +176,7 @@ pub async fn upsert(
     .bind(json_list(&spec.redirect_uris))
     .bind(json_list(&spec.logout_urls))
     .bind(spec.organization_usage.as_str())
+    .bind(&spec.initiate_login_uri)
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -172,8 +198,8 @@ pub async fn upsert(
 
 pub async fn find(db: &Database, client_id: &str) -> Result<Option<Client>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT client_id, name, secret_sha256, app_type, redirect_uris, logout_urls, organization_usage \
-         FROM clients WHERE client_id = $1",
+        "SELECT client_id, name, secret_sha256, app_type, redirect_uris, logout_urls, organization_usage, \
+         initiate_login_uri FROM clients WHERE client_id = $1",
     )
     .bind(client_id)
     .fetch_optional(db.pool())
@@ -189,6 +215,7 @@ pub async fn find(db: &Database, client_id: &str) -> Result<Option<Client>, sqlx
             organization_usage: OrganizationUsage::parse(
                 &row.try_get::<String, _>("organization_usage")?,
             ),
+            initiate_login_uri: row.try_get("initiate_login_uri")?,
         })
     })
     .transpose()
@@ -208,4 +235,58 @@ pub async fn granted_scopes(
     .fetch_optional(db.pool())
     .await?;
     Ok(scopes.map(|s| s.split_whitespace().map(str::to_owned).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(login: Option<&str>) -> ClientSpec {
+        ClientSpec {
+            client_id: "app".into(),
+            name: "App".into(),
+            client_secret: None,
+            app_type: AppType::Spa,
+            redirect_uris: vec![],
+            logout_urls: vec![],
+            organization_usage: OrganizationUsage::Allow,
+            initiate_login_uri: login.map(str::to_owned),
+            management_api_scopes: vec![],
+        }
+    }
+
+    #[test]
+    fn login_uris_are_https_or_http_on_a_loopback_host_without_a_fragment() {
+        for ok in [
+            None,
+            Some("https://app.example/login"),
+            Some("https://app.example/login?from=invite"),
+            Some("http://localhost:3000/login"),
+            Some("http://127.0.0.1:3000/login"),
+            Some("http://[::1]:3000/login"),
+        ] {
+            assert!(spec(ok).login_uri_is_valid(), "{ok:?}");
+        }
+        for bad in [
+            "http://app.example/login",
+            "https://app.example/login#x",
+            "/login",
+            "javascript:alert(1)",
+            "ftp://app.example/",
+        ] {
+            assert!(!spec(Some(bad)).login_uri_is_valid(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn provisioning_refuses_a_client_with_a_bad_login_uri() {
+        let provisioning = crate::Provisioning {
+            clients: vec![spec(Some("http://app.example/login"))],
+            ..Default::default()
+        };
+        assert!(matches!(
+            provisioning.check(),
+            Err(crate::provision::ProvisionError::InvalidLoginUri(id)) if id == "app"
+        ));
+    }
 }

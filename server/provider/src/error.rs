@@ -59,6 +59,11 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, Some("conflict"), message)
     }
 
+    /// 409 with Auth0's error code for that kind of conflict.
+    pub fn conflict_code(error_code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, Some(error_code), message)
+    }
+
     /// 429: the rate limit is spent until the `x-ratelimit-reset` time.
     pub fn too_many_requests() -> Self {
         Self::new(
@@ -66,6 +71,12 @@ impl ApiError {
             Some("too_many_requests"),
             "Global limit has been reached",
         )
+    }
+
+    /// 503: a service the request needs (such as the SMTP server) failed;
+    /// the message says what it means for the caller, never the cause.
+    pub fn unavailable(error_code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, Some(error_code), message)
     }
 
     /// 500: logs the cause; the caller learns nothing about it.

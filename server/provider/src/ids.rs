@@ -2,6 +2,11 @@
 
 use rand::{Rng, distr::Alphanumeric};
 
+/// The id of the provider's one connection so far: the password database
+/// (Auth0's `auth0` strategy). A stable `con_` id in Auth0's form; invitations
+/// name it as their `connection_id`.
+pub const DATABASE_CONNECTION_ID: &str = "con_OrgdeskDatabase1";
+
 pub(crate) fn random_alphanumeric(len: usize) -> String {
     rand::rng()
         .sample_iter(&Alphanumeric)
@@ -18,6 +23,17 @@ pub fn organization_id() -> String {
 /// `rol_` and 16 letters and digits.
 pub fn role_id() -> String {
     format!("rol_{}", random_alphanumeric(16))
+}
+
+/// `uinv_` and 16 letters and digits, the form of Auth0's invitation ids.
+pub fn invitation_id() -> String {
+    format!("uinv_{}", random_alphanumeric(16))
+}
+
+/// The secret of an invitation link: 32 letters and digits (190 bits), like
+/// Auth0's `ticket_id`.
+pub fn invitation_ticket() -> String {
+    random_alphanumeric(32)
 }
 
 /// `auth0|` and 24 hexadecimal digits, the form of Auth0's database users.
@@ -58,5 +74,16 @@ mod tests {
             assert!(rest.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
         }
         assert_ne!(super::organization_id(), super::organization_id());
+    }
+
+    #[test]
+    fn invitation_ids_have_auth0s_shape_and_tickets_are_long() {
+        let id = super::invitation_id();
+        let rest = id.strip_prefix("uinv_").expect("prefix");
+        assert_eq!(rest.len(), 16);
+        assert!(rest.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
+        let ticket = super::invitation_ticket();
+        assert_eq!(ticket.len(), 32);
+        assert_ne!(ticket, super::invitation_ticket());
     }
 }

@@ -8,6 +8,7 @@ mod discovery;
 mod error;
 mod ids;
 pub mod keys;
+mod mail;
 pub mod management;
 mod oauth;
 mod oidc;
@@ -15,6 +16,7 @@ mod password;
 pub mod provision;
 pub mod seed;
 mod store;
+mod timestamp;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -29,6 +31,7 @@ use orgdesk_db::{Database, Migrations};
 use url::Url;
 
 pub use clients::ClientSpec;
+pub use mail::{MailSettingsError, SmtpSettings};
 pub use management::RateLimit;
 pub use provision::{MemberSpec, OrganizationSpec, Provisioning, RoleSpec, UserSpec};
 
@@ -48,6 +51,29 @@ pub(crate) fn now() -> i64 {
         .as_secs() as i64
 }
 
+/// A UNIX time as Auth0 writes dates: `2026-05-22T12:00:00.000Z` (UTC).
+pub(crate) fn iso8601(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let second_of_day = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days: days since 1970-01-01 to a Gregorian date.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.000Z",
+        second_of_day / 3_600,
+        second_of_day % 3_600 / 60,
+        second_of_day % 60
+    )
+}
+
 /// How the provider behaves where Auth0 lets a tenant choose.
 #[derive(Clone, Debug)]
 pub struct ProviderOptions {
@@ -55,6 +81,12 @@ pub struct ProviderOptions {
     pub management_token_ttl_secs: i64,
     /// The Management API's rate limit; `None` (the default) never refuses.
     pub rate_limit: Option<RateLimit>,
+    /// Where invitation emails go; `None` (the default) keeps them in the
+    /// provider's database (its outbox).
+    pub smtp: Option<SmtpSettings>,
+    /// Serve `GET /dev/outbox`, the kept emails (development and demos only:
+    /// it shows invitation links). Off by default.
+    pub outbox_page: bool,
 }
 
 impl Default for ProviderOptions {
@@ -62,6 +94,8 @@ impl Default for ProviderOptions {
         Self {
             management_token_ttl_secs: 86_400,
             rate_limit: None,
+            smtp: None,
+            outbox_page: false,
         }
     }
 }
@@ -73,6 +107,7 @@ pub struct ProviderState {
     db: Database,
     keys: Arc<keys::Keys>,
     limiter: Arc<management::rate_limit::Limiter>,
+    mailer: Arc<mail::Mailer>,
     options: Arc<ProviderOptions>,
 }
 
@@ -89,6 +124,7 @@ impl ProviderState {
             db,
             keys: Arc::new(keys),
             limiter: Arc::new(management::rate_limit::Limiter::new(options.rate_limit)),
+            mailer: Arc::new(mail::Mailer::new(options.smtp.as_ref())),
             options: Arc::new(options),
         })
     }
@@ -144,7 +180,11 @@ impl Issuer {
 
 /// Every route of the provider.
 pub fn router(state: ProviderState) -> Router {
-    Router::new()
+    let mut router = Router::new();
+    if state.options.outbox_page {
+        router = router.route("/dev/outbox", get(mail::outbox_page));
+    }
+    router
         .route(
             "/.well-known/openid-configuration",
             get(discovery::openid_configuration),
@@ -152,6 +192,14 @@ pub fn router(state: ProviderState) -> Router {
         .route("/.well-known/jwks.json", get(discovery::jwks))
         .route("/authorize", get(oidc::authorize::authorize))
         .route("/u/login", get(oidc::login::show).post(oidc::login::submit))
+        .route(
+            "/u/signup",
+            get(oidc::signup::show).post(oidc::signup::submit),
+        )
+        .route(
+            "/u/organization",
+            get(oidc::picker::show).post(oidc::picker::choose),
+        )
         .route("/oauth/token", post(oauth::token::token))
         .route(
             "/userinfo",
@@ -178,3 +226,14 @@ async fn readyz(State(state): State<ProviderState>) -> (StatusCode, &'static str
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn dates_are_written_as_auth0_writes_them() {
+        assert_eq!(super::iso8601(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00.000Z");
+        assert_eq!(super::iso8601(1_779_451_200), "2026-05-22T12:00:00.000Z");
+        assert_eq!(super::iso8601(4_107_542_399), "2100-02-28T23:59:59.000Z");
+    }
+}

@@ -5,6 +5,27 @@ use std::sync::OnceLock;
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
 use rand_core::OsRng;
 
+/// A new password is at least this many characters (Auth0's "fair" policy)…
+pub const MIN_LENGTH: usize = 8;
+/// …and at most this many (hashing is slow on purpose; no need to feed it novels).
+pub const MAX_LENGTH: usize = 128;
+
+/// Why a new password is refused, in words for the person choosing it.
+pub fn check_new(password: &str) -> Result<(), String> {
+    let len = password.chars().count();
+    if len < MIN_LENGTH {
+        Err(format!(
+            "Use at least {MIN_LENGTH} characters for your password."
+        ))
+    } else if len > MAX_LENGTH {
+        Err(format!(
+            "Use at most {MAX_LENGTH} characters for your password."
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Hashes a password with Argon2id and a random salt (on a blocking thread:
 /// it is slow on purpose).
 pub async fn hash(password: String) -> String {
@@ -47,6 +68,14 @@ fn dummy_hash() -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn new_passwords_are_8_to_128_characters() {
+        assert!(super::check_new("1234567").is_err());
+        assert!(super::check_new("12345678").is_ok());
+        assert!(super::check_new(&"é".repeat(128)).is_ok());
+        assert!(super::check_new(&"x".repeat(129)).is_err());
+    }
+
     #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
         let stored = super::hash("correct horse".into()).await;

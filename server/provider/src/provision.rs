@@ -69,6 +69,10 @@ pub enum ProvisionError {
     UnknownRole(String),
     #[error("provisioning names member {0:?}, who is not a provisioned user")]
     UnknownUser(String),
+    #[error(
+        "client {0:?}: initiate_login_uri must be an https URL without a fragment (http only on localhost)"
+    )]
+    InvalidLoginUri(String),
     #[error("provisioning: {0}")]
     Db(#[from] sqlx::Error),
 }
@@ -149,8 +153,12 @@ impl ProviderState {
 }
 
 impl Provisioning {
-    /// Every role and member named is provisioned here too.
+    /// Every role and member named is provisioned here too, and clients'
+    /// login URIs are URLs an invitation link can start from.
     pub fn check(&self) -> Result<(), ProvisionError> {
+        if let Some(client) = self.clients.iter().find(|c| !c.login_uri_is_valid()) {
+            return Err(ProvisionError::InvalidLoginUri(client.client_id.clone()));
+        }
         let role = |name: &String| {
             if self.roles.iter().any(|r| &r.name == name) {
                 Ok(())

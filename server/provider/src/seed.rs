@@ -1,7 +1,11 @@
-//! Many organizations at once, for benchmarks and load tests: what the
-//! Management API would create one request at a time, written in bulk.
+//! Many organizations, users and members at once, for benchmarks and load
+//! tests: what the Management API would create one request at a time,
+//! written in bulk.
+
+use std::collections::HashMap;
 
 use orgdesk_db::Database;
+use sqlx::{Any, Transaction};
 
 use crate::{ids, now, store::organizations as store};
 
@@ -81,6 +85,186 @@ pub async fn name_at(db: &Database, position: u64) -> Result<Option<String>, sql
         .map(|org| org.name))
 }
 
+/// Users per multi-row INSERT (three bound values each).
+const USERS_PER_STATEMENT: usize = 500;
+/// Name of the role [`members`] gives every tenth member.
+pub const ADMIN_ROLE: &str = "Org Admin";
+
+/// Inserts the users (email, name) that do not exist yet, with no password
+/// (they cannot sign in until one is set), and returns every one's id by email.
+async fn ensure_users(
+    tx: &mut Transaction<'_, Any>,
+    people: &[(String, String)],
+    created_at: i64,
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    let mut sql = String::from(
+        "INSERT INTO users (user_id, email, email_verified, name, created_at, updated_at) VALUES ",
+    );
+    for row in 0..people.len() {
+        let p = row * 3;
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, 1, ${}, {created_at}, {created_at})",
+            p + 1,
+            p + 2,
+            p + 3
+        ));
+    }
+    sql.push_str(" ON CONFLICT (email) DO NOTHING");
+    let mut insert = sqlx::query(&sql);
+    for (email, name) in people {
+        insert = insert.bind(ids::user_id()).bind(email).bind(name);
+    }
+    insert.execute(&mut **tx).await?;
+
+    let select = format!(
+        "SELECT email, user_id FROM users WHERE email IN ({})",
+        crate::store::placeholders(1, people.len())
+    );
+    let mut query = sqlx::query_as::<_, (String, String)>(&select);
+    for (email, _) in people {
+        query = query.bind(email);
+    }
+    Ok(query.fetch_all(&mut **tx).await?.into_iter().collect())
+}
+
+/// Makes sure users `{prefix}-1@bench.example` to `{prefix}-{count}@bench.example`
+/// exist (named "Bench User 1" and on, email verified, no password), inserting
+/// only the missing ones, and returns their ids in that order.
+///
+/// `prefix` must be lowercase for the emails to be as written.
+pub async fn users(db: &Database, count: u64, prefix: &str) -> Result<Vec<String>, sqlx::Error> {
+    let created_at = now();
+    let mut ids = Vec::with_capacity(count as usize);
+    let numbers: Vec<u64> = (1..=count).collect();
+    for transaction in numbers.chunks(ROWS_PER_TRANSACTION as usize) {
+        let mut tx = db.pool().begin().await?;
+        for chunk in transaction.chunks(USERS_PER_STATEMENT) {
+            let people: Vec<(String, String)> = chunk
+                .iter()
+                .map(|n| {
+                    (
+                        format!("{prefix}-{n}@bench.example"),
+                        format!("Bench User {n}"),
+                    )
+                })
+                .collect();
+            let by_email = ensure_users(&mut tx, &people, created_at).await?;
+            for (email, _) in &people {
+                ids.push(by_email[email].clone());
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(ids)
+}
+
+/// Makes `count` users `member-1@bench.example`… ("Member 1"…) members of the
+/// organization, every tenth (member-10, member-20, …) with the role
+/// [`ADMIN_ROLE`] there (created if missing). Users, memberships and roles
+/// that exist already are kept, so seeding again is cheap. Returns how many
+/// memberships it added.
+pub async fn members(db: &Database, org_id: &str, count: u64) -> Result<u64, sqlx::Error> {
+    let created_at = now();
+    sqlx::query("INSERT INTO roles (id, name, description) VALUES ($1, $2, '') ON CONFLICT (name) DO NOTHING")
+        .bind(ids::role_id())
+        .bind(ADMIN_ROLE)
+        .execute(db.pool())
+        .await?;
+    let admin: String = sqlx::query_scalar("SELECT id FROM roles WHERE name = $1")
+        .bind(ADMIN_ROLE)
+        .fetch_one(db.pool())
+        .await?;
+    let mut added = 0;
+    let numbers: Vec<u64> = (1..=count).collect();
+    for transaction in numbers.chunks(ROWS_PER_TRANSACTION as usize) {
+        let mut tx = db.pool().begin().await?;
+        for chunk in transaction.chunks(USERS_PER_STATEMENT) {
+            let people: Vec<(String, String)> = chunk
+                .iter()
+                .map(|n| (format!("member-{n}@bench.example"), format!("Member {n}")))
+                .collect();
+            let by_email = ensure_users(&mut tx, &people, created_at).await?;
+            let user_ids: Vec<&String> = people.iter().map(|(email, _)| &by_email[email]).collect();
+            added += insert_pairs(
+                &mut tx,
+                "INSERT INTO members (org_id, user_id, created_at) VALUES ",
+                &format!(", {created_at})"),
+                org_id,
+                &user_ids,
+                " ON CONFLICT (org_id, user_id) DO NOTHING",
+            )
+            .await?;
+            let admins: Vec<&String> = chunk
+                .iter()
+                .zip(&user_ids)
+                .filter(|(n, _)| *n % 10 == 0)
+                .map(|(_, id)| *id)
+                .collect();
+            if !admins.is_empty() {
+                // The role id is one we read from the database: safe inline.
+                insert_pairs(
+                    &mut tx,
+                    "INSERT INTO member_roles (org_id, user_id, role_id) VALUES ",
+                    &format!(", '{}')", admin.replace('\'', "''")),
+                    org_id,
+                    &admins,
+                    " ON CONFLICT (org_id, user_id, role_id) DO NOTHING",
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(added)
+}
+
+/// `{head}($1, $2{tail}, ($1, $3{tail} … {conflict}`: one row per user id, the
+/// organization bound once.
+async fn insert_pairs(
+    tx: &mut Transaction<'_, Any>,
+    head: &str,
+    tail: &str,
+    org_id: &str,
+    user_ids: &[&String],
+    conflict: &str,
+) -> Result<u64, sqlx::Error> {
+    let mut sql = String::from(head);
+    for i in 0..user_ids.len() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("($1, ${}{tail}", i + 2));
+    }
+    sql.push_str(conflict);
+    let mut query = sqlx::query(&sql).bind(org_id);
+    for id in user_ids {
+        query = query.bind(*id);
+    }
+    Ok(query.execute(&mut **tx).await?.rows_affected())
+}
+
+/// Gives every member of the organization the role (an existing role id);
+/// returns how many assignments it added.
+pub async fn role_for_every_member(
+    db: &Database,
+    org_id: &str,
+    role_id: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO member_roles (org_id, user_id, role_id) \
+         SELECT org_id, user_id, $2 FROM members WHERE org_id = $1 \
+         ON CONFLICT (org_id, user_id, role_id) DO NOTHING",
+    )
+    .bind(org_id)
+    .bind(role_id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use orgdesk_db::testing::fresh_database;
@@ -127,6 +311,78 @@ mod tests {
         assert_eq!(organizations(&db, 1_234, "bench").await.unwrap(), 0);
         assert_eq!(organizations(&db, 1_300, "bench").await.unwrap(), 66);
         assert_eq!(count(&db).await.unwrap(), 1_300);
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn seeds_users_once_and_returns_their_ids_in_order() {
+        let test_db = fresh_database().await;
+        let db = Database::open(&test_db.url, &migrations())
+            .await
+            .expect("open");
+        let first = users(&db, 1_203, "bulk").await.unwrap();
+        assert_eq!(first.len(), 1_203);
+        let user = crate::store::users::by_email(&db, "bulk-1203@bench.example")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (user.user_id.as_str(), user.name.as_str()),
+            (first[1_202].as_str(), "Bench User 1203")
+        );
+        let again = users(&db, 1_250, "bulk").await.unwrap();
+        assert_eq!(again[..1_203], first[..], "existing users keep their ids");
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(total, 1_250);
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn seeds_members_with_every_tenth_an_admin_and_seeding_again_adds_nothing() {
+        let test_db = fresh_database().await;
+        let db = Database::open(&test_db.url, &migrations())
+            .await
+            .expect("open");
+        organizations(&db, 1, "seed").await.unwrap();
+        let org = store::by_name(&db, "seed-000001").await.unwrap().unwrap();
+        assert_eq!(members(&db, &org.id, 1_234).await.unwrap(), 1_234);
+        assert_eq!(members(&db, &org.id, 1_234).await.unwrap(), 0);
+        assert_eq!(
+            crate::store::members::count(&db, &org.id).await.unwrap(),
+            1_234
+        );
+        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_roles WHERE org_id = $1")
+            .bind(&org.id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(admins, 123);
+        let tenth = crate::store::users::by_email(&db, "member-10@bench.example")
+            .await
+            .unwrap()
+            .unwrap();
+        let roles = crate::store::users::member_roles(&db, &org.id, &tenth.user_id)
+            .await
+            .unwrap();
+        assert_eq!(roles[0].name, ADMIN_ROLE);
+        assert_eq!(tenth.name, "Member 10");
+
+        let (other, _) = crate::store::users::with_password(&db, "member-11@bench.example")
+            .await
+            .unwrap()
+            .unwrap();
+        let role_id = roles[0].id.clone();
+        assert_eq!(
+            role_for_every_member(&db, &org.id, &role_id).await.unwrap(),
+            1_234 - 123
+        );
+        let held = crate::store::users::member_roles(&db, &org.id, &other.user_id)
+            .await
+            .unwrap();
+        assert_eq!(held.len(), 1);
         db.close().await;
     }
 }

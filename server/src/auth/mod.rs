@@ -1,10 +1,19 @@
 //! Console sign-in with OpenID Connect (authorization code, PKCE, nonce) at
 //! the identity provider, and sessions kept in the console's database.
 //!
-//! - `GET /auth/login?return_to=/path` starts a sign-in.
+//! - `GET /auth/login?return_to=/path` starts a sign-in;
+//!   `organization=` (an id or a name) signs in to an organization, and
+//!   `invitation=` carries an invitation's ticket to the provider (an
+//!   invitation link is this URL, built by the provider from the console's
+//!   login URI).
 //! - `GET /auth/callback` finishes it: who the person is comes from the ID
 //!   token's subject and the identity provider's Management API, never from
-//!   the browser. A new session id is issued every time.
+//!   the browser. When an organization was asked for, the ID token's
+//!   `org_id` must be it. A new session id is issued every time.
+//! - Outside a global role (staff, help desk) a person acts in one
+//!   organization per sign-in: signed in without one, they are sent on to
+//!   sign in to their organization (or to pick one, when they have several).
+//!   Switching organization is a new sign-in.
 //! - `POST /auth/logout` ends the session here and at the provider.
 
 mod oidc;
@@ -148,6 +157,10 @@ pub fn routes() -> Router<AppState> {
 #[derive(Deserialize)]
 struct LoginQuery {
     return_to: Option<String>,
+    /// An organization's id or name.
+    organization: Option<String>,
+    /// An invitation's ticket (from an invitation link).
+    invitation: Option<String>,
 }
 
 /// `GET /auth/login`. Public.
@@ -157,8 +170,17 @@ async fn login(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Re
         Ok(client) => client,
         Err(error) => return pages::unavailable(&error),
     };
+    let organization = match q.organization.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(key) => match auth.organization_id(key).await {
+            Ok(Some(id)) => Some(id),
+            Ok(None) => return pages::refused_because("There is no such organization."),
+            Err(error) => return pages::unavailable(&error),
+        },
+    };
+    let invitation = q.invitation.filter(|i| !i.is_empty());
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let (url, csrf, nonce) = client
+    let mut request = client
         .client
         .authorize_url(
             CoreAuthenticationFlow::AuthorizationCode,
@@ -167,12 +189,24 @@ async fn login(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Re
         )
         .add_scope(Scope::new("email".into()))
         .add_scope(Scope::new("profile".into()))
-        .set_pkce_challenge(challenge)
-        .url();
+        .set_pkce_challenge(challenge);
+    if let Some(id) = &organization {
+        request = request.add_extra_param("organization", id.clone());
+    }
+    if let Some(ticket) = &invitation {
+        request = request.add_extra_param("invitation", ticket.clone());
+    }
+    let (url, csrf, nonce) = request.url();
+    let return_to = match (&invitation, q.return_to.as_deref()) {
+        // An accepted invitation lands on the console's home.
+        (Some(_), None) => "/".to_owned(),
+        (_, path) => safe_return_to(path),
+    };
     let pending = PendingLogin {
         nonce: nonce.secret().clone(),
         pkce_verifier: verifier.secret().clone(),
-        return_to: safe_return_to(q.return_to.as_deref()),
+        return_to,
+        organization,
     };
     let expires = now_ms() + LOGIN_WINDOW.as_millis() as i64;
     if let Err(error) = auth
@@ -224,9 +258,10 @@ async fn callback(
             return pages::unavailable("the console's database");
         }
     };
-    let session = match finish(auth, code, pending.pkce_verifier, pending.nonce).await {
+    let session = match finish(auth, code, &pending).await {
         Ok(session) => session,
-        Err(message) => return pages::unavailable(&message),
+        Err(Failure::Refused(message)) => return pages::refused_because(&message),
+        Err(Failure::Unavailable(message)) => return pages::unavailable(&message),
     };
     let token = CsrfToken::new_random_len(32).secret().clone();
     let expires = now_ms() + SESSION_LIFETIME.as_millis() as i64;
@@ -245,8 +280,13 @@ async fn callback(
         tracing::error!(%error, "storing a session");
         return pages::unavailable("the console's database");
     }
-    tracing::info!(user = %session.principal.user_id, "signed in");
-    let mut response = Redirect::to(&pending.return_to).into_response();
+    tracing::info!(
+        user = %session.principal.user_id,
+        organization = session.principal.organization.as_ref().map(|o| o.id.as_str()).unwrap_or("-"),
+        "signed in"
+    );
+    let next = next_step(&session.principal, &pending.return_to);
+    let mut response = Redirect::to(&next).into_response();
     let headers = response.headers_mut();
     headers.append(
         header::SET_COOKIE,
@@ -259,20 +299,89 @@ async fn callback(
     response
 }
 
-/// Trades the code for tokens, checks the ID token, and asks the identity
-/// provider who the person is.
-async fn finish(
-    auth: &Auth,
-    code: String,
-    verifier: String,
-    nonce: String,
-) -> Result<SessionData, String> {
+/// Where a new session goes: where it was headed, unless the person has
+/// no global role and signed in to no organization; then on to sign in to
+/// their only organization, or home to pick one of several.
+fn next_step(principal: &Principal, return_to: &str) -> String {
+    if principal.global_persona().is_some() || principal.organization.is_some() {
+        return return_to.to_owned();
+    }
+    match principal.organizations().as_slice() {
+        [only] => format!(
+            "/auth/login?organization={}&return_to={}",
+            only.id,
+            url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect::<String>()
+        ),
+        _ => "/".to_owned(),
+    }
+}
+
+/// Why a sign-in did not finish.
+enum Failure {
+    /// The person may not sign in so (shown as a refusal).
+    Refused(String),
+    Unavailable(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Unavailable(message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        Failure::Unavailable(message.to_owned())
+    }
+}
+
+/// The organization claims of a verified ID token (Auth0's `org_id` and
+/// `org_name`). The signature, issuer, audience, expiry and nonce have been
+/// checked by then; these are read from the same token.
+#[derive(Debug, Default, Deserialize)]
+struct OrganizationClaims {
+    org_id: Option<String>,
+}
+
+fn organization_claims(id_token: &str) -> OrganizationClaims {
+    use base64::Engine as _;
+    id_token
+        .split('.')
+        .nth(1)
+        .and_then(|payload| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .ok()
+        })
+        .and_then(|json| serde_json::from_slice(&json).ok())
+        .unwrap_or_default()
+}
+
+impl Auth {
+    /// An organization's id, from its id or its name; `None` when there is none.
+    async fn organization_id(&self, key: &str) -> Result<Option<String>, String> {
+        let found = if key.starts_with("org_") {
+            self.management.client.organization(key).await
+        } else {
+            self.management.client.organization_by_name(key).await
+        };
+        match found {
+            Ok(org) => Ok(Some(org.id)),
+            Err(orgdesk_management::ManagementError::NotFound { .. }) => Ok(None),
+            Err(error) => Err(format!("the identity provider: {error}")),
+        }
+    }
+}
+
+/// Trades the code for tokens, checks the ID token (and that it is for the
+/// organization asked for), and asks the identity provider who the person is.
+async fn finish(auth: &Auth, code: String, pending: &PendingLogin) -> Result<SessionData, Failure> {
     let oidc = auth.oidc.client().await?;
     let request = oidc
         .client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| format!("sign-in configuration: {e}"))?
-        .set_pkce_verifier(PkceCodeVerifier::new(verifier));
+        .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier.clone()));
     let tokens = request
         .request_async(&oidc.http)
         .await
@@ -280,18 +389,27 @@ async fn finish(
     let id_token = tokens
         .id_token()
         .ok_or("the identity provider sent no ID token")?;
-    let claims = match id_token.claims(&oidc.client.id_token_verifier(), &Nonce::new(nonce.clone()))
-    {
+    let nonce = Nonce::new(pending.nonce.clone());
+    let claims = match id_token.claims(&oidc.client.id_token_verifier(), &nonce) {
         Ok(claims) => claims.clone(),
         Err(first) => {
             // The provider may have rotated its keys since discovery: look again once.
             let fresh = auth.oidc.rediscover().await?;
             id_token
-                .claims(&fresh.client.id_token_verifier(), &Nonce::new(nonce))
+                .claims(&fresh.client.id_token_verifier(), &nonce)
                 .map_err(|_| format!("the ID token did not verify: {first}"))?
                 .clone()
         }
     };
+    let org_id = organization_claims(&id_token.to_string()).org_id;
+    if let Some(expected) = &pending.organization
+        && org_id.as_ref() != Some(expected)
+    {
+        tracing::warn!(expected = %expected, got = ?org_id, "ID token for another organization");
+        return Err(Failure::Refused(
+            "The sign-in came back for another organization. Sign in again.".into(),
+        ));
+    }
     let user_id = claims.subject().as_str().to_owned();
     let email = claims
         .email()
@@ -302,11 +420,25 @@ async fn finish(
         .and_then(|n| n.get(None))
         .map(|n| n.as_str().to_owned())
         .unwrap_or_else(|| email.clone());
-    let principal = auth
+    let mut principal = auth
         .management
         .principal(&user_id, &email, &name, &auth.roles)
         .await
         .map_err(|e| format!("could not read who you are from the identity provider: {e}"))?;
+    if let Some(org_id) = org_id {
+        let org = principal
+            .organizations()
+            .into_iter()
+            .find(|o| o.id == org_id);
+        match org {
+            Some(org) => principal.organization = Some(org),
+            None => {
+                return Err(Failure::Refused(
+                    "You are not a member of that organization.".into(),
+                ));
+            }
+        }
+    }
     Ok(SessionData {
         principal,
         id_token: id_token.to_string(),

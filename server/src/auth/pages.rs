@@ -53,3 +53,8 @@ pub fn unavailable(cause: &str) -> Response {
         "Signing in is not possible right now. Try again in a moment.",
     )
 }
+
+/// A refusal of the console's own, with its fixed explanation.
+pub fn refused_because(text: &str) -> Response {
+    page(StatusCode::FORBIDDEN, "Sign-in refused", text)
+}

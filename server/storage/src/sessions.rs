@@ -12,6 +12,8 @@ pub struct PendingLogin {
     pub nonce: String,
     pub pkce_verifier: String,
     pub return_to: String,
+    /// The id of the organization asked for, if one was.
+    pub organization: Option<String>,
 }
 
 impl Storage {
@@ -56,14 +58,15 @@ impl Storage {
         expires_at_ms: i64,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO pending_logins (state_sha256, nonce, pkce_verifier, return_to, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO pending_logins (state_sha256, nonce, pkce_verifier, return_to, expires_at, \
+             organization) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(state_sha256)
         .bind(&login.nonce)
         .bind(&login.pkce_verifier)
         .bind(&login.return_to)
         .bind(expires_at_ms)
+        .bind(&login.organization)
         .execute(self.db.pool())
         .await?;
         Ok(())
@@ -76,7 +79,7 @@ impl Storage {
     ) -> Result<Option<PendingLogin>, sqlx::Error> {
         let row = sqlx::query(
             "DELETE FROM pending_logins WHERE state_sha256 = $1 AND expires_at > $2 \
-             RETURNING nonce, pkce_verifier, return_to",
+             RETURNING nonce, pkce_verifier, return_to, organization",
         )
         .bind(state_sha256)
         .bind(now_ms())
@@ -87,6 +90,7 @@ impl Storage {
                 nonce: row.try_get("nonce")?,
                 pkce_verifier: row.try_get("pkce_verifier")?,
                 return_to: row.try_get("return_to")?,
+                organization: row.try_get("organization")?,
             })
         })
         .transpose()

@@ -172,6 +172,7 @@ async fn sessions_expire_and_pending_logins_work_once() {
         nonce: "n".into(),
         pkce_verifier: "v".into(),
         return_to: "/".into(),
+        organization: Some("org_a".into()),
     };
     storage.put_pending_login("s", &login, far).await.unwrap();
     assert_eq!(storage.take_pending_login("s").await.unwrap(), Some(login));

@@ -69,7 +69,7 @@ fn count(args: &[String]) -> Result<String, String> {
     }
 }
 
-/// The `organizations`, `console` and `token` benchmarks on one database.
+/// The `organizations`, `console`, `members` and `token` benchmarks on one database.
 fn on_database(binary: &Path, url: &str, engine: &str, count: &str) -> Result<(), String> {
     step(&format!("organizations on {engine} (seeds {count} first)"));
     run(Command::new(binary)
@@ -80,6 +80,12 @@ fn on_database(binary: &Path, url: &str, engine: &str, count: &str) -> Result<()
     step(&format!("console on {engine}"));
     run(Command::new(binary)
         .args(["console", "--database-url", url])
+        .args(["--count", count]))?;
+    step(&format!(
+        "members on {engine} (one organization of {count} members)"
+    ));
+    run(Command::new(binary)
+        .args(["members", "--database-url", url])
         .args(["--count", count]))?;
     step(&format!("token on {engine}"));
     run(Command::new(binary).args(["token", "--database-url", url]))

@@ -289,8 +289,9 @@ impl MemberService {
         Ok(added)
     }
 
-    /// Removes a member. A customer admin may remove only someone whose roles
-    /// they could grant; nobody removes an organization's last admin.
+    /// Removes a member. A customer admin may not remove someone holding a
+    /// role that is not delegable (above any customer admin); nobody removes
+    /// an organization's last admin.
     pub async fn remove(
         &self,
         cx: Context<'_>,
@@ -301,19 +302,15 @@ impl MemberService {
         let (org, persona) = self.load_for(cx, org_id, MEMBERS_REMOVE).await?;
         let reason = reason_for(persona, MEMBERS_REMOVE, reason)?;
         let held = self.role_names(&org.id, user_id).await?;
-        if persona == Persona::CustomerAdmin {
-            let choices = self.role_choices(cx, &org.id, persona).await?;
-            if let Some(above) = held
+        if persona == Persona::CustomerAdmin
+            && let Some(above) = held
                 .iter()
-                .find(|r| !choices.grantable.iter().any(|g| &g.name == *r))
-            {
-                return Err(ServiceError::invalid(
-                    "member",
-                    format!(
-                        "This member holds {above}, which you cannot grant; ask Orgdesk staff."
-                    ),
-                ));
-            }
+                .find(|r| !self.rules.delegable.contains(r) && !self.rules.is_global(r))
+        {
+            return Err(ServiceError::invalid(
+                "member",
+                format!("This member holds {above}, which only Orgdesk staff grant; ask them."),
+            ));
         }
         if held.contains(&self.rules.org_admin) {
             self.keep_an_admin(&org, user_id).await?;

@@ -3,11 +3,14 @@
 //! rate-limit headers.
 
 mod auth;
+mod input;
 mod invitations;
+mod members;
 mod organization_rules;
 mod organizations;
 mod paging;
 pub(crate) mod rate_limit;
+mod roles;
 mod users;
 
 use axum::{
@@ -16,7 +19,9 @@ use axum::{
 };
 
 pub use auth::Caller;
+pub use members::MAX_MEMBERS_PER_REQUEST;
 pub use rate_limit::RateLimit;
+pub use users::DATABASE_CONNECTION;
 
 use crate::{ProviderState, error::ApiError};
 
@@ -27,8 +32,22 @@ pub mod scopes {
     pub const UPDATE_ORGANIZATIONS: &str = "update:organizations";
     pub const DELETE_ORGANIZATIONS: &str = "delete:organizations";
     pub const READ_USERS: &str = "read:users";
+    pub const CREATE_USERS: &str = "create:users";
+    pub const UPDATE_USERS: &str = "update:users";
+    pub const DELETE_USERS: &str = "delete:users";
     pub const READ_ROLES: &str = "read:roles";
+    pub const CREATE_ROLES: &str = "create:roles";
+    pub const UPDATE_ROLES: &str = "update:roles";
+    pub const DELETE_ROLES: &str = "delete:roles";
+    pub const READ_ORGANIZATION_MEMBERS: &str = "read:organization_members";
+    pub const CREATE_ORGANIZATION_MEMBERS: &str = "create:organization_members";
+    pub const DELETE_ORGANIZATION_MEMBERS: &str = "delete:organization_members";
     pub const READ_ORGANIZATION_MEMBER_ROLES: &str = "read:organization_member_roles";
+    pub const CREATE_ORGANIZATION_MEMBER_ROLES: &str = "create:organization_member_roles";
+    pub const DELETE_ORGANIZATION_MEMBER_ROLES: &str = "delete:organization_member_roles";
+    pub const READ_ORGANIZATION_INVITATIONS: &str = "read:organization_invitations";
+    pub const CREATE_ORGANIZATION_INVITATIONS: &str = "create:organization_invitations";
+    pub const DELETE_ORGANIZATION_INVITATIONS: &str = "delete:organization_invitations";
 }
 
 /// A Management API endpoint and the scope it requires.
@@ -78,16 +97,80 @@ fn table() -> Vec<(Endpoint, MethodRouter<ProviderState>)> {
         (
             e(
                 "GET",
+                "/organizations/{id}/members",
+                READ_ORGANIZATION_MEMBERS,
+            ),
+            get(members::list),
+        ),
+        (
+            e(
+                "POST",
+                "/organizations/{id}/members",
+                CREATE_ORGANIZATION_MEMBERS,
+            ),
+            post(members::add),
+        ),
+        (
+            e(
+                "DELETE",
+                "/organizations/{id}/members",
+                DELETE_ORGANIZATION_MEMBERS,
+            ),
+            delete(members::remove),
+        ),
+        (
+            e(
+                "GET",
                 "/organizations/{id}/members/{user_id}/roles",
                 READ_ORGANIZATION_MEMBER_ROLES,
             ),
-            get(users::member_roles),
+            get(members::roles),
         ),
+        (
+            e(
+                "POST",
+                "/organizations/{id}/members/{user_id}/roles",
+                CREATE_ORGANIZATION_MEMBER_ROLES,
+            ),
+            post(members::assign_roles),
+        ),
+        (
+            e(
+                "DELETE",
+                "/organizations/{id}/members/{user_id}/roles",
+                DELETE_ORGANIZATION_MEMBER_ROLES,
+            ),
+            delete(members::remove_roles),
+        ),
+        (
+            e("GET", "/users-by-email", READ_USERS),
+            get(users::by_email),
+        ),
+        (e("POST", "/users", CREATE_USERS), post(users::create)),
         (e("GET", "/users/{id}", READ_USERS), get(users::get)),
+        (
+            e("PATCH", "/users/{id}", UPDATE_USERS),
+            patch(users::update),
+        ),
+        (
+            e("DELETE", "/users/{id}", DELETE_USERS),
+            delete(users::delete),
+        ),
         (e("GET", "/users/{id}/roles", READ_ROLES), get(users::roles)),
         (
             e("GET", "/users/{id}/organizations", READ_ORGANIZATIONS),
             get(users::organizations),
+        ),
+        (e("GET", "/roles", READ_ROLES), get(roles::list)),
+        (e("POST", "/roles", CREATE_ROLES), post(roles::create)),
+        (e("GET", "/roles/{id}", READ_ROLES), get(roles::get)),
+        (
+            e("PATCH", "/roles/{id}", UPDATE_ROLES),
+            patch(roles::update),
+        ),
+        (
+            e("DELETE", "/roles/{id}", DELETE_ROLES),
+            delete(roles::delete),
         ),
     ];
     table.extend(invitations::table());

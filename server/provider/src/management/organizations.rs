@@ -7,11 +7,11 @@ use axum::{
     extract::{Path, RawQuery, State},
     http::StatusCode,
 };
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{
     Caller,
+    input::{body, query},
     organization_rules::{self as rules, CreateBody, UpdateBody},
     paging::{Paging, checkpoint_body, offset_body},
     scopes,
@@ -23,26 +23,11 @@ use crate::{
     store::organizations::{self as store, Organization},
 };
 
-fn not_found() -> ApiError {
+pub(super) fn not_found() -> ApiError {
     ApiError::not_found(
         "inexistent_organization",
         "No organization found by that id or name",
     )
-}
-
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request("invalid_body", format!("Payload validation error: {e}"))
-    })
-}
-
-fn query(raw: Option<String>) -> Result<Vec<(String, String)>, ApiError> {
-    serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).map_err(|_| {
-        ApiError::bad_request(
-            "invalid_query_string",
-            "Query validation error: malformed query string",
-        )
-    })
 }
 
 /// `GET /organizations`, by name, in Auth0's three list forms.

@@ -92,6 +92,46 @@ impl Paging {
     }
 }
 
+/// Offset paging alone, for the lists Auth0 pages only by `page`/`per_page`
+/// (a user's roles and organizations, a member's roles).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Offset {
+    pub page: u32,
+    pub per_page: u32,
+    pub include_totals: bool,
+}
+
+impl Offset {
+    pub fn from_query(query: &[(String, String)]) -> Result<Self, ApiError> {
+        match Paging::from_query(query)? {
+            Paging::Offset {
+                page,
+                per_page,
+                include_totals,
+                ..
+            } => Ok(Self {
+                page,
+                per_page,
+                include_totals,
+            }),
+            Paging::Checkpoint { .. } => Err(invalid_query(
+                "this list is paged with page, per_page and include_totals, not from and take"
+                    .into(),
+            )),
+        }
+    }
+
+    /// How many records come before this page.
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page) * u64::from(self.per_page)
+    }
+
+    /// The page in the form its request asked for (`total` when it asked for totals).
+    pub fn body<T: Serialize>(&self, field: &str, items: Vec<T>, total: Option<u64>) -> Value {
+        offset_body(field, items, self.page, self.per_page, total)
+    }
+}
+
 /// The opaque checkpoint for a key.
 pub fn encode_checkpoint(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(key)
@@ -200,6 +240,22 @@ mod tests {
         for (query, expected) in cases {
             assert_eq!(parse(query), expected, "{query:?}");
         }
+    }
+
+    #[test]
+    fn offset_only_lists_refuse_checkpoints() {
+        let pairs = |q: &str| -> Vec<(String, String)> { serde_urlencoded::from_str(q).unwrap() };
+        assert_eq!(
+            Offset::from_query(&pairs("page=1&per_page=20")).unwrap(),
+            Offset {
+                page: 1,
+                per_page: 20,
+                include_totals: false
+            }
+        );
+        assert_eq!(Offset::from_query(&pairs("page=1")).unwrap().offset(), 50);
+        let refused = Offset::from_query(&pairs("take=10")).unwrap_err();
+        assert_eq!(refused.status().as_u16(), 400);
     }
 
     #[test]

@@ -1,23 +1,273 @@
-//! Users, their global roles and their memberships: what the console reads to
-//! learn who a person is. Each handler names the scope it needs and checks it first.
+//! `/api/v2/users` and `/api/v2/users-by-email`: people of the database
+//! connection, their global roles and their organizations. Each handler names
+//! the scope it needs and checks it first.
 
 use axum::{
     Json,
-    extract::{Path, State},
+    body::Bytes,
+    extract::{Path, RawQuery, State},
+    http::StatusCode,
 };
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
 
-use super::{Caller, scopes};
+use super::{
+    Caller,
+    input::{body, invalid_body, invalid_query, param, query},
+    paging::Offset,
+    scopes,
+};
 use crate::{
     ProviderState,
     error::ApiError,
+    iso8601, password,
     store::{
-        organizations::{self, Organization},
-        users::{self, Role, User},
+        organizations,
+        users::{self, NewUser, User, UserPatch, UserWriteError},
     },
 };
 
-fn no_user() -> ApiError {
+/// The one database connection of the provider, named as Auth0 names a
+/// tenant's default one.
+pub const DATABASE_CONNECTION: &str = "Username-Password-Authentication";
+
+/// Auth0's limits on an email address: local part and domain.
+const EMAIL_LOCAL_MAX: usize = 64;
+const EMAIL_DOMAIN_MAX: usize = 256;
+const NAME_MAX: usize = 300;
+/// The provider's password policy: a length, as Auth0's "low" policy has.
+pub const PASSWORD_MIN: usize = 8;
+/// Names Auth0 keeps for itself: `app_metadata` may not use them.
+const RESERVED_APP_METADATA: &[&str] = &[
+    "__tenant",
+    "_id",
+    "blocked",
+    "clientID",
+    "created_at",
+    "email",
+    "email_verified",
+    "globalClientID",
+    "global_client_id",
+    "identities",
+    "lastIP",
+    "lastLogin",
+    "loginsCount",
+    "metadata",
+    "multifactor",
+    "multifactor_last_modified",
+    "updated_at",
+    "user_id",
+];
+
+pub(super) fn no_user() -> ApiError {
     ApiError::not_found("inexistent_user", "The user does not exist.")
+}
+
+fn user_exists() -> ApiError {
+    ApiError::conflict_code("auth0_idp_error", "The user already exists.")
+}
+
+impl From<UserWriteError> for ApiError {
+    fn from(error: UserWriteError) -> Self {
+        match error {
+            UserWriteError::EmailTaken => user_exists(),
+            UserWriteError::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
+/// A user in Auth0's shape. The password hash is never part of it.
+pub(super) fn user_json(user: &User) -> Value {
+    let local_id = user.user_id.strip_prefix("auth0|").unwrap_or(&user.user_id);
+    json!({
+        "user_id": user.user_id,
+        "email": user.email,
+        "email_verified": user.email_verified,
+        "name": user.name,
+        "created_at": iso8601(user.created_at),
+        "updated_at": iso8601(user.updated_at),
+        "identities": [{
+            "connection": DATABASE_CONNECTION,
+            "provider": "auth0",
+            "user_id": local_id,
+            "isSocial": false,
+        }],
+        "app_metadata": user.app_metadata,
+        "user_metadata": user.user_metadata,
+    })
+}
+
+/// `POST /users`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    connection: String,
+    email: Option<String>,
+    password: Option<String>,
+    name: Option<String>,
+    #[serde(default)]
+    email_verified: bool,
+    #[serde(default)]
+    app_metadata: Map<String, Value>,
+    #[serde(default)]
+    user_metadata: Map<String, Value>,
+}
+
+/// `PATCH /users/{id}`: absent fields stay.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    connection: Option<String>,
+    email: Option<String>,
+    email_verified: Option<bool>,
+    name: Option<String>,
+    password: Option<String>,
+    app_metadata: Option<Map<String, Value>>,
+    user_metadata: Option<Map<String, Value>>,
+}
+
+fn check_connection(connection: &str) -> Result<(), ApiError> {
+    if connection == DATABASE_CONNECTION {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "inexistent_connection",
+            "The connection does not exist.",
+        ))
+    }
+}
+
+fn check_email(email: &str) -> Result<(), ApiError> {
+    let ok = match email.trim().split_once('@') {
+        Some((local, domain)) => {
+            (1..=EMAIL_LOCAL_MAX).contains(&local.chars().count())
+                && (1..=EMAIL_DOMAIN_MAX).contains(&domain.chars().count())
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.trim().chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid_body(format!(
+            "Object didn't pass validation for format email: {email}"
+        )))
+    }
+}
+
+fn check_name(name: &str) -> Result<(), ApiError> {
+    if (1..=NAME_MAX).contains(&name.chars().count()) {
+        Ok(())
+    } else {
+        Err(invalid_body(format!(
+            "name must be 1 to {NAME_MAX} characters"
+        )))
+    }
+}
+
+fn check_password(password: &str) -> Result<(), ApiError> {
+    if password.chars().count() >= PASSWORD_MIN {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "invalid_body",
+            format!(
+                "PasswordStrengthError: Password is too weak (at least {PASSWORD_MIN} characters)"
+            ),
+        ))
+    }
+}
+
+/// Field names may hold neither `.` nor `$`, at any depth; `app_metadata`
+/// may not use the names Auth0 keeps.
+fn check_metadata(field: &str, metadata: &Map<String, Value>) -> Result<(), ApiError> {
+    fn names_ok(map: &Map<String, Value>) -> Result<(), String> {
+        for (key, value) in map {
+            if key.contains('.') || key.contains('$') {
+                return Err(key.clone());
+            }
+            if let Value::Object(inner) = value {
+                names_ok(inner)?;
+            }
+        }
+        Ok(())
+    }
+    names_ok(metadata).map_err(|key| {
+        invalid_body(format!(
+            "{field} field names may not contain '.' or '$': {key:?}"
+        ))
+    })?;
+    if field == "app_metadata"
+        && let Some(key) = metadata
+            .keys()
+            .find(|k| RESERVED_APP_METADATA.contains(&k.as_str()))
+    {
+        return Err(invalid_body(format!(
+            "app_metadata may not use the reserved name {key:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// `GET /users-by-email?email=`: the users with this email, in any case.
+/// Requires `read:users`.
+pub(crate) async fn by_email(
+    caller: Caller,
+    State(state): State<ProviderState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(scopes::READ_USERS)?;
+    let query = query(raw)?;
+    let email = param(&query, "email")
+        .filter(|e| !e.trim().is_empty())
+        .ok_or_else(|| invalid_query("Missing required property: email"))?;
+    let found = users::by_email(&state.db, email).await?;
+    Ok(Json(Value::Array(found.iter().map(user_json).collect())))
+}
+
+/// `POST /users` on the database connection. Requires `create:users`.
+pub(crate) async fn create(
+    caller: Caller,
+    State(state): State<ProviderState>,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(scopes::CREATE_USERS)?;
+    let input: CreateBody = body(&bytes)?;
+    check_connection(&input.connection)?;
+    let email = input
+        .email
+        .ok_or_else(|| invalid_body("Missing required property: email"))?;
+    check_email(&email)?;
+    let secret = input
+        .password
+        .ok_or_else(|| invalid_body("Missing required property: password"))?;
+    check_password(&secret)?;
+    // Auth0 names a user without a name after their email.
+    let name = input.name.unwrap_or_else(|| users::normalize_email(&email));
+    check_name(&name)?;
+    check_metadata("app_metadata", &input.app_metadata)?;
+    check_metadata("user_metadata", &input.user_metadata)?;
+    if users::by_email(&state.db, &email).await?.is_some() {
+        return Err(user_exists()); // before spending an Argon2 hash
+    }
+    let hash = password::hash(secret).await;
+    let user = users::insert(
+        &state.db,
+        &NewUser {
+            email: &email,
+            name: &name,
+            email_verified: input.email_verified,
+            password_hash: &hash,
+            app_metadata: &input.app_metadata,
+            user_metadata: &input.user_metadata,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(user_json(&user))))
 }
 
 /// `GET /users/{id}`. Requires `read:users`.
@@ -25,59 +275,163 @@ pub(crate) async fn get(
     caller: Caller,
     State(state): State<ProviderState>,
     Path(user_id): Path<String>,
-) -> Result<Json<User>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     caller.require(scopes::READ_USERS)?;
     users::by_id(&state.db, &user_id)
         .await?
-        .map(Json)
+        .map(|user| Json(user_json(&user)))
         .ok_or_else(no_user)
 }
 
-/// `GET /users/{id}/roles`: the roles held outside organizations.
-/// Requires `read:roles`.
+/// `PATCH /users/{id}`: the fields given change; metadata is merged at the
+/// top level (`null` removes a key, `{}` removes them all); a new email is
+/// unverified unless `email_verified` says otherwise. Requires `update:users`.
+pub(crate) async fn update(
+    caller: Caller,
+    State(state): State<ProviderState>,
+    Path(user_id): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(scopes::UPDATE_USERS)?;
+    let input: UpdateBody = body(&bytes)?;
+    if let Some(connection) = &input.connection {
+        check_connection(connection)?;
+    }
+    if let Some(email) = &input.email {
+        check_email(email)?;
+    }
+    if let Some(name) = &input.name {
+        check_name(name)?;
+    }
+    if let Some(secret) = &input.password {
+        check_password(secret)?;
+    }
+    if let Some(metadata) = &input.app_metadata {
+        check_metadata("app_metadata", metadata)?;
+    }
+    if let Some(metadata) = &input.user_metadata {
+        check_metadata("user_metadata", metadata)?;
+    }
+    let password_hash = match input.password {
+        Some(secret) => Some(password::hash(secret).await),
+        None => None,
+    };
+    let patch = UserPatch {
+        email: input.email,
+        email_verified: input.email_verified,
+        name: input.name,
+        password_hash,
+        app_metadata: input.app_metadata,
+        user_metadata: input.user_metadata,
+    };
+    users::update(&state.db, &user_id, &patch)
+        .await?
+        .map(|user| Json(user_json(&user)))
+        .ok_or_else(no_user)
+}
+
+/// `DELETE /users/{id}`: the user, their memberships and roles go.
+/// Requires `delete:users`.
+pub(crate) async fn delete(
+    caller: Caller,
+    State(state): State<ProviderState>,
+    Path(user_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(scopes::DELETE_USERS)?;
+    if users::delete(&state.db, &user_id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(no_user())
+    }
+}
+
+/// `GET /users/{id}/roles`: the roles held outside organizations, by name,
+/// with offset paging. Requires `read:roles`.
 pub(crate) async fn roles(
     caller: Caller,
     State(state): State<ProviderState>,
     Path(user_id): Path<String>,
-) -> Result<Json<Vec<Role>>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     caller.require(scopes::READ_ROLES)?;
+    let paging = Offset::from_query(&query(raw)?)?;
     users::by_id(&state.db, &user_id)
         .await?
         .ok_or_else(no_user)?;
-    Ok(Json(users::global_roles(&state.db, &user_id).await?))
+    let items =
+        users::global_roles_page(&state.db, &user_id, paging.offset(), paging.per_page).await?;
+    let total = if paging.include_totals {
+        Some(users::global_roles_count(&state.db, &user_id).await?)
+    } else {
+        None
+    };
+    Ok(Json(paging.body("roles", items, total)))
 }
 
-/// `GET /users/{id}/organizations`. Requires `read:organizations`.
+/// `GET /users/{id}/organizations`, by name, with offset paging.
+/// Requires `read:organizations`.
 pub(crate) async fn organizations(
     caller: Caller,
     State(state): State<ProviderState>,
     Path(user_id): Path<String>,
-) -> Result<Json<Vec<Organization>>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     caller.require(scopes::READ_ORGANIZATIONS)?;
-    let mut orgs = Vec::new();
-    for org_id in users::organization_ids(&state.db, &user_id).await? {
-        if let Some(org) = organizations::by_id(&state.db, &org_id).await? {
-            orgs.push(org);
-        }
-    }
-    Ok(Json(orgs))
+    let paging = Offset::from_query(&query(raw)?)?;
+    users::by_id(&state.db, &user_id)
+        .await?
+        .ok_or_else(no_user)?;
+    let items =
+        organizations::of_user(&state.db, &user_id, paging.offset(), paging.per_page).await?;
+    let total = if paging.include_totals {
+        Some(organizations::count_of_user(&state.db, &user_id).await?)
+    } else {
+        None
+    };
+    Ok(Json(paging.body("organizations", items, total)))
 }
 
-/// `GET /organizations/{id}/members/{user_id}/roles`.
-/// Requires `read:organization_member_roles`.
-pub(crate) async fn member_roles(
-    caller: Caller,
-    State(state): State<ProviderState>,
-    Path((org_id, user_id)): Path<(String, String)>,
-) -> Result<Json<Vec<Role>>, ApiError> {
-    caller.require(scopes::READ_ORGANIZATION_MEMBER_ROLES)?;
-    if !users::is_member(&state.db, &org_id, &user_id).await? {
-        return Err(ApiError::not_found(
-            "inexistent_member",
-            "The user is not a member of the organization.",
-        ));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        for good in [
+            "a@b.co",
+            "  Sumana@AdventureZ.example ",
+            "x+tag@sub.domain.org",
+        ] {
+            assert!(check_email(good).is_ok(), "{good}");
+        }
+        let long_local = format!("{}@x.example", "a".repeat(65));
+        for bad in [
+            "",
+            "plain",
+            "@x.example",
+            "a@",
+            "a@localhost",
+            "a@b@c.example",
+            "a b@c.example",
+            "a@.example",
+            long_local.as_str(),
+        ] {
+            assert_eq!(check_email(bad).unwrap_err().status(), 400, "{bad:?}");
+        }
     }
-    Ok(Json(
-        users::member_roles(&state.db, &org_id, &user_id).await?,
-    ))
+
+    #[test]
+    fn metadata_names_avoid_dots_dollars_and_auth0s_own_names() {
+        let map = |v: Value| v.as_object().unwrap().clone();
+        assert!(check_metadata("user_metadata", &map(json!({"theme": {"color": "pink"}}))).is_ok());
+        assert!(check_metadata("user_metadata", &map(json!({"blocked": true}))).is_ok());
+        for (field, bad) in [
+            ("user_metadata", json!({"preference.color": "pink"})),
+            ("user_metadata", json!({"prefs": {"$set": 1}})),
+            ("app_metadata", json!({"blocked": true})),
+            ("app_metadata", json!({"user_id": "x"})),
+        ] {
+            assert!(check_metadata(field, &map(bad.clone())).is_err(), "{bad}");
+        }
+    }
 }

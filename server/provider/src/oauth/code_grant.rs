@@ -81,6 +81,30 @@ pub(super) async fn refresh_token(
 ) -> Result<Value, OAuthError> {
     let client = authenticate(state, presented).await?;
     let token = required(&request.refresh_token, "refresh_token")?;
+    // A refresh token stays in the organization it was issued for. Checked
+    // before the token rotates, so a request for another organization is
+    // refused without using the token up.
+    if let Some(asked) = request.organization.as_deref().filter(|o| !o.is_empty()) {
+        // Another client's token is not judged here: using it below revokes it.
+        let issued_for = grants::refresh_grant(&state.db, token)
+            .await?
+            .filter(|g| g.client_id == client.client_id)
+            .map(|g| g.org_id);
+        let asked_id = if asked.starts_with("org_") {
+            Some(asked.to_owned())
+        } else {
+            organizations::by_name(&state.db, asked)
+                .await?
+                .map(|o| o.id)
+        };
+        if let Some(issued_for) = issued_for
+            && (asked_id.is_none() || asked_id != issued_for)
+        {
+            return Err(OAuthError::invalid_grant(
+                "The refresh token belongs to another organization",
+            ));
+        }
+    }
     let grant = grants::use_refresh(&state.db, token)
         .await?
         .ok_or_else(|| OAuthError::invalid_grant("Unknown or invalid refresh token."))?;
@@ -89,21 +113,6 @@ pub(super) async fn refresh_token(
         return Err(OAuthError::invalid_grant(
             "Unknown or invalid refresh token.",
         ));
-    }
-    // A refresh token stays in the organization it was issued for.
-    if let Some(asked) = request.organization.as_deref().filter(|o| !o.is_empty()) {
-        let asked_id = if asked.starts_with("org_") {
-            Some(asked.to_owned())
-        } else {
-            organizations::by_name(&state.db, asked)
-                .await?
-                .map(|o| o.id)
-        };
-        if asked_id.is_none() || asked_id != grant.org_id {
-            return Err(OAuthError::invalid_grant(
-                "The refresh token belongs to another organization",
-            ));
-        }
     }
     Ok(grants::token_response(state, &grant, None).await?)
 }

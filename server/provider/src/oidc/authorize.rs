@@ -4,6 +4,12 @@
 //! here and never redirect; after that, errors go back to the redirect URI as
 //! OAuth says. A valid request either completes at once (a live SSO session)
 //! or waits as a transaction for the login page.
+//!
+//! - `invitation` (with `organization`, as the application forwards them from
+//!   the invitation link): the login page names who invited whom, and signing
+//!   in (or up) as the invited email accepts the invitation.
+//! - A client that requires an organization, asked without one: after
+//!   sign-in, the person's only organization, or the one they pick.
 
 use axum::{
     extract::{RawQuery, State},
@@ -13,16 +19,20 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use sqlx::AnyConnection;
+
 use super::{
     TEN_MINUTES, grants,
-    pages::error_page,
+    invitation::{self, InvitationRef},
+    pages::{OtherAccount, error_page, other_account_page},
+    picker,
     session::{self, Session, TRANSACTION_COOKIE},
 };
 use crate::{
     ProviderState,
     clients::{self, AppType, OrganizationUsage},
-    ids, now,
-    store::organizations,
+    ids,
+    store::{invitations, organizations, users},
 };
 
 /// The parameters of an authorization request the provider reads.
@@ -40,6 +50,10 @@ pub struct AuthorizeRequest {
     pub organization: Option<String>,
     pub prompt: Option<String>,
     pub login_hint: Option<String>,
+    /// An invitation's ticket (with `organization`).
+    pub invitation: Option<String>,
+    /// `signup` shows sign-up first (with an invitation).
+    pub screen_hint: Option<String>,
 }
 
 /// A checked request, as the login page keeps it.
@@ -55,6 +69,30 @@ pub struct Checked {
     pub org_id: Option<String>,
     pub org_display: Option<String>,
     pub login_hint: Option<String>,
+    /// The invitation being accepted.
+    #[serde(default)]
+    pub invitation: Option<InvitationRef>,
+    /// `screen_hint=signup` with an invitation: sign-up comes first.
+    #[serde(default)]
+    pub signup_first: bool,
+    /// The client requires an organization and the request named none.
+    #[serde(default)]
+    pub organization_required: bool,
+    /// `prompt=none`: no page may be shown.
+    #[serde(default)]
+    pub prompt_none: bool,
+}
+
+impl Checked {
+    /// An OAuth error back to the client.
+    pub fn fail(&self, error: &str, description: &str) -> Response {
+        redirect_error(
+            &self.redirect_uri,
+            self.state.as_deref(),
+            error,
+            description,
+        )
+    }
 }
 
 /// An OAuth error sent back to the client's redirect URI.
@@ -182,12 +220,6 @@ async fn check(
                 "parameter organization is not allowed for this client",
             ));
         }
-        (None, OrganizationUsage::Require) => {
-            return Err(fail(
-                "invalid_request",
-                "parameter organization must be provided",
-            ));
-        }
         (None, _) => (None, None),
         (Some(key), _) => {
             let found = if key.starts_with("org_") {
@@ -206,6 +238,25 @@ async fn check(
             (Some(org.id), Some(display))
         }
     };
+    let mut login_hint = r.login_hint.clone();
+    let invitation = match r.invitation.as_deref().filter(|t| !t.is_empty()) {
+        None => None,
+        Some(ticket) => {
+            let Some(org_id) = &org_id else {
+                return Err(fail(
+                    "invalid_request",
+                    "parameter organization must be provided with invitation",
+                ));
+            };
+            let found = invitations::by_ticket(&state.db, ticket)
+                .await
+                .map_err(db_error)?;
+            let found = invitation::usable(found, org_id, &client.client_id)
+                .map_err(|refusal| fail(refusal.error(), refusal.description()))?;
+            login_hint = Some(found.invitee_email.clone());
+            Some(InvitationRef::of(&found))
+        }
+    };
     let checked = Checked {
         client_id: client.client_id,
         client_name: client.name,
@@ -218,9 +269,14 @@ async fn check(
         state: r.state.clone(),
         nonce: r.nonce.clone(),
         code_challenge: challenge,
+        organization_required: org_id.is_none()
+            && client.organization_usage == OrganizationUsage::Require,
         org_id,
         org_display,
-        login_hint: r.login_hint.clone(),
+        login_hint,
+        signup_first: invitation.is_some() && r.screen_hint.as_deref() == Some("signup"),
+        invitation,
+        prompt_none: r.prompt.as_deref() == Some("none"),
     };
     Ok((checked, r.prompt))
 }
@@ -237,87 +293,189 @@ async fn begin(
         Err(e) => return server_error(e),
     };
     if let Some(session) = session {
+        if let Some(invited) = &checked.invitation {
+            let signed_in = match users::by_id(&state.db, &session.user_id).await {
+                Ok(user) => user.map(|u| u.email).unwrap_or_default(),
+                Err(e) => return server_error(e),
+            };
+            if users::normalize_email(&signed_in) != invited.email {
+                if checked.prompt_none {
+                    return checked.fail("login_required", "Login required");
+                }
+                return other_account(state, &checked, &signed_in).await;
+            }
+        }
         return complete(state, &checked, &session).await;
     }
-    if prompt == Some("none") {
-        return redirect_error(
-            &checked.redirect_uri,
-            checked.state.as_deref(),
-            "login_required",
-            "Login required",
+    if checked.prompt_none {
+        return checked.fail("login_required", "Login required");
+    }
+    let first_page = if checked.signup_first {
+        "/u/signup"
+    } else {
+        "/u/login"
+    };
+    match to_login_transaction(state, &checked).await {
+        Ok((tx, cookie)) => {
+            let mut response = Redirect::to(&format!("{first_page}?state={tx}")).into_response();
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(e) => server_error(e),
+    }
+}
+
+/// Keeps the request for the login page; returns the transaction and its cookie.
+async fn to_login_transaction(
+    state: &ProviderState,
+    checked: &Checked,
+) -> Result<(String, axum::http::HeaderValue), sqlx::Error> {
+    let request = serde_json::to_string(checked).expect("plain struct");
+    let tx = session::save_transaction(&state.db, &request).await?;
+    let cookie = session::set_cookie(&state.issuer, TRANSACTION_COOKIE, &tx, "/u/", TEN_MINUTES);
+    Ok((tx, cookie))
+}
+
+/// Someone signed in opened an invitation for another address: say so, and
+/// offer to sign in as the invited address (or go back refused).
+async fn other_account(state: &ProviderState, checked: &Checked, signed_in: &str) -> Response {
+    let Some(invited) = &checked.invitation else {
+        return checked.fail(
+            "access_denied",
+            invitation::Refusal::OtherPerson.description(),
         );
+    };
+    let (tx, cookie) = match to_login_transaction(state, checked).await {
+        Ok(saved) => saved,
+        Err(e) => return server_error(e),
+    };
+    let mut back = Url::parse(&checked.redirect_uri).expect("registered redirect URIs are URLs");
+    back.query_pairs_mut()
+        .append_pair("error", "access_denied")
+        .append_pair(
+            "error_description",
+            invitation::Refusal::OtherPerson.description(),
+        );
+    if let Some(s) = &checked.state {
+        back.query_pairs_mut().append_pair("state", s);
     }
-    let tx = ids::opaque_token();
-    let saved =
-        sqlx::query("INSERT INTO login_transactions (id, request, expires_at) VALUES ($1, $2, $3)")
-            .bind(ids::sha256_hex(&tx))
-            .bind(serde_json::to_string(&checked).expect("plain struct"))
-            .bind(now() + TEN_MINUTES)
-            .execute(state.db.pool())
-            .await;
-    if let Err(e) = saved {
-        return server_error(e);
-    }
-    let mut response = Redirect::to(&format!("/u/login?state={tx}")).into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        session::set_cookie(&state.issuer, TRANSACTION_COOKIE, &tx, "/u/", TEN_MINUTES),
-    );
+    let mut response = other_account_page(&OtherAccount {
+        signed_in,
+        invitee: &invited.email,
+        organization: checked.org_display.as_deref(),
+        login_link: &format!("/u/login?state={tx}"),
+        back_link: back.as_str(),
+    });
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
     response
 }
 
 /// Issues the code for a signed-in person, after checking what the request
-/// needs of them (membership of the organization it names).
+/// needs of them: accepting its invitation, membership of the organization it
+/// names, or an organization when the client requires one.
 pub async fn complete(state: &ProviderState, checked: &Checked, session: &Session) -> Response {
-    let fail = |error: &str, description: &str| {
-        redirect_error(
-            &checked.redirect_uri,
-            checked.state.as_deref(),
-            error,
-            description,
-        )
-    };
+    if checked.invitation.is_some() {
+        return invitation::accept(state, checked, session).await;
+    }
+    let mut checked = checked.clone();
+    if checked.org_id.is_none() && checked.organization_required {
+        let org_ids = match users::organization_ids(&state.db, &session.user_id).await {
+            Ok(org_ids) => org_ids,
+            Err(e) => return server_error(e),
+        };
+        match org_ids.as_slice() {
+            [] => {
+                return checked.fail(
+                    "access_denied",
+                    "the user is not a member of any organization, and this application requires one",
+                );
+            }
+            [only] => match organizations::by_id(&state.db, only).await {
+                Ok(Some(org)) => {
+                    checked.org_display = Some(org.display_name.unwrap_or(org.name));
+                    checked.org_id = Some(org.id);
+                }
+                Ok(None) => return checked.fail("access_denied", "the organization is gone"),
+                Err(e) => return server_error(e),
+            },
+            _ if checked.prompt_none => {
+                return checked.fail(
+                    "interaction_required",
+                    "the user must choose an organization",
+                );
+            }
+            _ => return picker::start(state, &checked, session).await,
+        }
+    }
     if let Some(org_id) = &checked.org_id {
-        match crate::store::users::is_member(&state.db, org_id, &session.user_id).await {
+        match users::is_member(&state.db, org_id, &session.user_id).await {
             Ok(true) => {}
-            Ok(false) => return fail("access_denied", "user is not a member of the organization"),
+            Ok(false) => {
+                return checked.fail("access_denied", "user is not a member of the organization");
+            }
             Err(e) => return server_error(e),
         }
     }
+    let issued = async {
+        let mut tx = state.db.pool().begin().await?;
+        let code = issue_code(
+            &mut tx,
+            state,
+            &checked,
+            &session.user_id,
+            session.auth_time,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(code)
+    }
+    .await;
+    match issued {
+        Ok(code) => code_redirect(&checked, &code),
+        Err(e) => server_error(e),
+    }
+}
+
+/// Creates the grant of a sign-in and its single-use code, on the caller's
+/// transaction.
+pub async fn issue_code(
+    conn: &mut AnyConnection,
+    state: &ProviderState,
+    checked: &Checked,
+    user_id: &str,
+    auth_time: i64,
+) -> Result<String, sqlx::Error> {
     let grant = grants::Grant {
         id: ids::opaque_token(),
         client_id: checked.client_id.clone(),
-        user_id: session.user_id.clone(),
+        user_id: user_id.to_owned(),
         org_id: checked.org_id.clone(),
         scope: checked.scope.clone(),
         audience: state.issuer.endpoint("userinfo"),
-        auth_time: session.auth_time,
+        auth_time,
     };
-    let issued = async {
-        let grant = grants::create(&state.db, grant).await?;
-        grants::issue_code(
-            &state.db,
-            &grant,
-            &checked.redirect_uri,
-            checked.nonce.as_deref(),
-            checked.code_challenge.as_deref(),
-        )
-        .await
-    }
-    .await;
-    let code = match issued {
-        Ok(code) => code,
-        Err(e) => return server_error(e),
-    };
+    let grant = grants::create(&mut *conn, grant).await?;
+    grants::issue_code(
+        conn,
+        &grant,
+        &checked.redirect_uri,
+        checked.nonce.as_deref(),
+        checked.code_challenge.as_deref(),
+    )
+    .await
+}
+
+/// Back to the client with the code.
+pub fn code_redirect(checked: &Checked, code: &str) -> Response {
     let mut url = Url::parse(&checked.redirect_uri).expect("registered redirect URIs are URLs");
-    url.query_pairs_mut().append_pair("code", &code);
+    url.query_pairs_mut().append_pair("code", code);
     if let Some(s) = &checked.state {
         url.query_pairs_mut().append_pair("state", s);
     }
     Redirect::to(url.as_str()).into_response()
 }
 
-fn server_error(error: sqlx::Error) -> Response {
+pub(crate) fn server_error(error: sqlx::Error) -> Response {
     tracing::error!(%error, "sign-in: database");
     error_page(
         StatusCode::INTERNAL_SERVER_ERROR,

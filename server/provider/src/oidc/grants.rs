@@ -6,7 +6,7 @@
 use orgdesk_db::Database;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::TEN_MINUTES;
 use crate::{
@@ -51,7 +51,7 @@ pub struct AccessClaims {
     pub org_id: Option<String>,
 }
 
-pub async fn create(db: &Database, grant: Grant) -> Result<Grant, sqlx::Error> {
+pub async fn create(conn: &mut AnyConnection, grant: Grant) -> Result<Grant, sqlx::Error> {
     sqlx::query(
         "INSERT INTO grants (id, client_id, user_id, org_id, scope, audience, auth_time, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -64,7 +64,7 @@ pub async fn create(db: &Database, grant: Grant) -> Result<Grant, sqlx::Error> {
     .bind(&grant.audience)
     .bind(grant.auth_time)
     .bind(now())
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(grant)
 }
@@ -103,7 +103,7 @@ pub async fn revoke(db: &Database, grant_id: &str) -> Result<(), sqlx::Error> {
 
 /// A single-use code for the grant, valid ten minutes.
 pub async fn issue_code(
-    db: &Database,
+    conn: &mut AnyConnection,
     grant: &Grant,
     redirect_uri: &str,
     nonce: Option<&str>,
@@ -120,7 +120,7 @@ pub async fn issue_code(
     .bind(nonce)
     .bind(code_challenge)
     .bind(now() + TEN_MINUTES)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(code)
 }
@@ -182,6 +182,19 @@ async fn issue_refresh(db: &Database, grant_id: &str) -> Result<String, sqlx::Er
     .execute(db.pool())
     .await?;
     Ok(token)
+}
+
+/// The live grant of a refresh token, without using the token.
+pub async fn refresh_grant(db: &Database, token: &str) -> Result<Option<Grant>, sqlx::Error> {
+    let grant_id: Option<String> =
+        sqlx::query_scalar("SELECT grant_id FROM refresh_tokens WHERE token_sha256 = $1")
+            .bind(ids::sha256_hex(token))
+            .fetch_optional(db.pool())
+            .await?;
+    match grant_id {
+        Some(grant_id) => live(db, &grant_id).await,
+        None => Ok(None),
+    }
 }
 
 /// Uses a refresh token, which rotates: a used one presented again revokes

@@ -5,6 +5,9 @@
 //! - An unknown email and a wrong password get the same answer, in the same time.
 //! - Failed attempts are limited per account and per client address; the
 //!   counts live in the database, so every provider process sees them.
+//! - With an invitation, the email is the invited one and cannot change;
+//!   the page offers sign-up (`/u/signup`) too.
+//! - Signing in ends the browser's previous session (if any).
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -18,10 +21,10 @@ use serde::Deserialize;
 
 use super::{
     authorize::{Checked, complete},
-    pages::{LoginForm, error_page, login_page},
+    pages::{InvitationView, LoginForm, error_page, login_page},
     session::{self, TRANSACTION_COOKIE},
 };
-use crate::{ProviderState, ids, now, password, store::users};
+use crate::{ProviderState, now, password, store::users};
 
 /// Failures counted over this window…
 const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
@@ -64,32 +67,23 @@ pub(crate) struct Submitted {
 }
 
 /// The transaction of this browser's sign-in, if it is still open.
-async fn transaction(
+pub(super) async fn transaction(
     state: &ProviderState,
     headers: &HeaderMap,
     tx: &str,
 ) -> Result<Option<Checked>, sqlx::Error> {
-    if session::cookie(headers, TRANSACTION_COOKIE).as_deref() != Some(tx) {
-        return Ok(None);
-    }
-    let saved: Option<String> = sqlx::query_scalar(
-        "SELECT request FROM login_transactions WHERE id = $1 AND expires_at > $2",
-    )
-    .bind(ids::sha256_hex(tx))
-    .bind(now())
-    .fetch_optional(state.db.pool())
-    .await?;
+    let saved = session::load_transaction(&state.db, headers, TRANSACTION_COOKIE, tx).await?;
     Ok(saved.and_then(|s| serde_json::from_str(&s).ok()))
 }
 
-fn expired() -> Response {
+pub(super) fn expired() -> Response {
     error_page(
         StatusCode::BAD_REQUEST,
         "This sign-in page has expired or belongs to another browser. Go back to the application and sign in again.",
     )
 }
 
-fn unavailable(error: sqlx::Error) -> Response {
+pub(super) fn unavailable(error: sqlx::Error) -> Response {
     tracing::error!(%error, "login: database");
     error_page(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -113,11 +107,19 @@ pub(crate) async fn show(
                 email: checked.login_hint.as_deref().unwrap_or_default(),
                 error: None,
                 redirect_uri: &checked.redirect_uri,
+                invitation: invitation_view(&checked),
             },
         ),
         Ok(None) => expired(),
         Err(e) => unavailable(e),
     }
+}
+
+fn invitation_view(checked: &Checked) -> Option<InvitationView<'_>> {
+    checked.invitation.as_ref().map(|i| InvitationView {
+        inviter: &i.inviter,
+        email: &i.email,
+    })
 }
 
 /// `POST /u/login`. Public.
@@ -132,6 +134,11 @@ pub(crate) async fn submit(
         Ok(None) => return expired(),
         Err(e) => return unavailable(e),
     };
+    // With an invitation, only the invited email signs in here.
+    let email = match &checked.invitation {
+        Some(invited) => invited.email.clone(),
+        None => form.email.clone(),
+    };
     let again = |status: StatusCode, error: &str| {
         login_page(
             status,
@@ -139,20 +146,30 @@ pub(crate) async fn submit(
                 transaction: &form.state,
                 client_name: &checked.client_name,
                 organization: checked.org_display.as_deref(),
-                email: &form.email,
+                email: &email,
                 error: Some(error),
                 redirect_uri: &checked.redirect_uri,
+                invitation: invitation_view(&checked),
             },
         )
     };
-    let account = format!("account:{}", users::normalize_email(&form.email));
+    if checked.invitation.is_some()
+        && !form.email.trim().is_empty()
+        && users::normalize_email(&form.email) != email
+    {
+        return again(
+            StatusCode::FORBIDDEN,
+            &format!("This invitation is for {email}. Sign in with that address."),
+        );
+    }
+    let account = format!("account:{}", users::normalize_email(&email));
     let address = addr.map(|ip| format!("address:{ip}"));
     match blocked(&state, &account, address.as_deref()).await {
         Ok(true) => return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY),
         Ok(false) => {}
         Err(e) => return unavailable(e),
     }
-    let found = match users::with_password(&state.db, &form.email).await {
+    let found = match users::with_password(&state.db, &email).await {
         Ok(found) => found,
         Err(e) => return unavailable(e),
     };
@@ -169,11 +186,12 @@ pub(crate) async fn submit(
     let user = user.expect("a verified password has a user");
     let started = async {
         clear_failures(&state, &account).await?;
-        sqlx::query("DELETE FROM login_transactions WHERE id = $1")
-            .bind(ids::sha256_hex(&form.state))
-            .execute(state.db.pool())
-            .await?;
-        session::start(&state.db, &user.user_id).await
+        session::end(&state.db, &headers).await?;
+        let mut tx = state.db.pool().begin().await?;
+        session::drop_transaction(&mut tx, &form.state).await?;
+        let started = session::start(&mut tx, &user.user_id).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(started)
     }
     .await;
     let (token, session) = match started {

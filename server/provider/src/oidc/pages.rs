@@ -1,5 +1,5 @@
-//! The provider's own HTML pages: the login form and the error and signed-out
-//! pages. Every dynamic text is escaped; the pages load nothing from elsewhere.
+//! The provider's own HTML pages: the login and sign-up forms, the
+//! organization picker, and the error and signed-out pages. Every dynamic text is escaped; the pages load nothing from elsewhere.
 
 use axum::{
     http::{HeaderValue, StatusCode, header},
@@ -81,6 +81,12 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     )
 }
 
+/// The invitation a sign-in page is about.
+pub struct InvitationView<'a> {
+    pub inviter: &'a str,
+    pub email: &'a str,
+}
+
 /// What the login form shows.
 pub struct LoginForm<'a> {
     pub transaction: &'a str,
@@ -90,6 +96,47 @@ pub struct LoginForm<'a> {
     pub error: Option<&'a str>,
     /// The client's redirect URI: its origin is where the form's answer leads.
     pub redirect_uri: &'a str,
+    /// With an invitation, the email is fixed and sign-up is offered.
+    pub invitation: Option<InvitationView<'a>>,
+}
+
+/// The origin of a redirect URI, for the pages' `form-action`.
+fn origin_of(redirect_uri: &str) -> Option<String> {
+    url::Url::parse(redirect_uri)
+        .ok()
+        .map(|u| u.origin().ascii_serialization())
+        .filter(|o| o != "null")
+}
+
+fn error_paragraph(error: Option<&str>) -> String {
+    error
+        .map(|e| {
+            format!(
+                "<p class=\"error\" role=\"alert\" id=\"login-error\">{}</p>",
+                escape(e)
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// "Ann invited bob@example.com to join Acme."
+fn invited_line(invitation: &InvitationView<'_>, organization: Option<&str>) -> String {
+    format!(
+        "<p id=\"invitation\">{inviter} invited <strong>{email}</strong> to join {org}.</p>",
+        inviter = escape(invitation.inviter),
+        email = escape(invitation.email),
+        org = escape(organization.unwrap_or("the organization")),
+    )
+}
+
+/// The email field: fixed (read-only) for an invitation.
+fn email_field(email: &str, fixed: bool) -> String {
+    format!(
+        "<label for=\"email\">Email address</label>\
+         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{email}\"{readonly}>",
+        email = escape(email),
+        readonly = if fixed { " readonly" } else { "" },
+    )
 }
 
 pub fn login_page(status: StatusCode, form: &LoginForm<'_>) -> Response {
@@ -97,34 +144,141 @@ pub fn login_page(status: StatusCode, form: &LoginForm<'_>) -> Response {
         Some(org) => format!("Sign in to {org}"),
         None => "Sign in".to_owned(),
     };
-    let heading = escape(&title);
-    let error = form
-        .error
-        .map(|e| {
+    let (invited, signup) = match &form.invitation {
+        Some(invitation) => (
+            invited_line(invitation, form.organization),
             format!(
-                "<p class=\"error\" role=\"alert\" id=\"login-error\">{}</p>",
-                escape(e)
-            )
-        })
-        .unwrap_or_default();
+                "<p>New here? <a href=\"/u/signup?state={tx}\">Create your account</a></p>",
+                tx = escape(form.transaction)
+            ),
+        ),
+        None => (String::new(), String::new()),
+    };
     let body = format!(
-        "<h1>{heading}</h1><p>to continue to {client}</p>{error}\
+        "<h1>{heading}</h1><p>to continue to {client}</p>{invited}{error}\
          <form method=\"post\" action=\"/u/login\">\
-         <input type=\"hidden\" name=\"state\" value=\"{tx}\">\
-         <label for=\"email\">Email address</label>\
-         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{email}\">\
+         <input type=\"hidden\" name=\"state\" value=\"{tx}\">{email}\
          <label for=\"password\">Password</label>\
          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-         <button type=\"submit\">Continue</button></form>",
+         <button type=\"submit\">Continue</button></form>{signup}",
+        heading = escape(&title),
         client = escape(form.client_name),
+        error = error_paragraph(form.error),
         tx = escape(form.transaction),
-        email = escape(form.email),
+        email = email_field(form.email, form.invitation.is_some()),
     );
-    let origin = url::Url::parse(form.redirect_uri)
-        .ok()
-        .map(|u| u.origin().ascii_serialization())
-        .filter(|o| o != "null");
-    page_with_form_target(status, &title, &body, origin.as_deref())
+    page_with_form_target(
+        status,
+        &title,
+        &body,
+        origin_of(form.redirect_uri).as_deref(),
+    )
+}
+
+/// What the sign-up form (invitations only) shows.
+pub struct SignupForm<'a> {
+    pub transaction: &'a str,
+    pub client_name: &'a str,
+    pub organization: Option<&'a str>,
+    pub invitation: InvitationView<'a>,
+    pub name: &'a str,
+    pub error: Option<&'a str>,
+    pub redirect_uri: &'a str,
+}
+
+pub fn signup_page(status: StatusCode, form: &SignupForm<'_>) -> Response {
+    let title = match form.organization {
+        Some(org) => format!("Join {org}"),
+        None => "Create your account".to_owned(),
+    };
+    let body = format!(
+        "<h1>{heading}</h1><p>Create your account to continue to {client}</p>{invited}{error}\
+         <form method=\"post\" action=\"/u/signup\">\
+         <input type=\"hidden\" name=\"state\" value=\"{tx}\">{email}\
+         <label for=\"name\">Your name</label>\
+         <input id=\"name\" name=\"name\" autocomplete=\"name\" required value=\"{name}\">\
+         <label for=\"password\">Password (at least {min} characters)</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"{min}\">\
+         <button type=\"submit\">Create account</button></form>\
+         <p>Already have an account? <a href=\"/u/login?state={tx}\">Sign in</a></p>",
+        heading = escape(&title),
+        client = escape(form.client_name),
+        invited = invited_line(&form.invitation, form.organization),
+        error = error_paragraph(form.error),
+        tx = escape(form.transaction),
+        email = email_field(form.invitation.email, true),
+        name = escape(form.name),
+        min = crate::password::MIN_LENGTH,
+    );
+    page_with_form_target(
+        status,
+        &title,
+        &body,
+        origin_of(form.redirect_uri).as_deref(),
+    )
+}
+
+/// A signed-in person opened an invitation meant for another address.
+pub struct OtherAccount<'a> {
+    pub signed_in: &'a str,
+    pub invitee: &'a str,
+    pub organization: Option<&'a str>,
+    /// The login page of a transaction for the invitation.
+    pub login_link: &'a str,
+    /// Back to the application, refused.
+    pub back_link: &'a str,
+}
+
+pub fn other_account_page(page_data: &OtherAccount<'_>) -> Response {
+    let body = format!(
+        "<h1>This invitation is for someone else</h1>\
+         <p role=\"alert\" id=\"other-account\">You are signed in as <strong>{signed_in}</strong>, \
+         but the invitation to join {org} is for <strong>{invitee}</strong>.</p>\
+         <p><a id=\"switch-account\" href=\"{login}\">Sign in as {invitee}</a></p>\
+         <p><a href=\"{back}\">Go back to the application</a></p>",
+        signed_in = escape(page_data.signed_in),
+        invitee = escape(page_data.invitee),
+        org = escape(page_data.organization.unwrap_or("the organization")),
+        login = escape(page_data.login_link),
+        back = escape(page_data.back_link),
+    );
+    page(StatusCode::OK, "Invitation for another account", &body)
+}
+
+/// The organizations a person may continue with, by display name.
+pub struct Picker<'a> {
+    pub transaction: &'a str,
+    pub client_name: &'a str,
+    /// (organization id, display name)
+    pub organizations: &'a [(String, String)],
+    pub redirect_uri: &'a str,
+}
+
+pub fn organization_picker_page(picker: &Picker<'_>) -> Response {
+    let buttons: String = picker
+        .organizations
+        .iter()
+        .map(|(id, display)| {
+            format!(
+                "<button type=\"submit\" name=\"organization\" value=\"{id}\">{display}</button>",
+                id = escape(id),
+                display = escape(display),
+            )
+        })
+        .collect();
+    let body = format!(
+        "<h1>Choose an organization</h1><p>to continue to {client}</p>\
+         <form method=\"post\" action=\"/u/organization\">\
+         <input type=\"hidden\" name=\"state\" value=\"{tx}\">{buttons}</form>",
+        client = escape(picker.client_name),
+        tx = escape(picker.transaction),
+    );
+    page_with_form_target(
+        StatusCode::OK,
+        "Choose an organization",
+        &body,
+        origin_of(picker.redirect_uri).as_deref(),
+    )
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use orgdesk_db::Database;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::{Issuer, ids, now};
 
@@ -54,7 +54,10 @@ pub fn set_cookie(
 }
 
 /// Starts a session for a user who just proved who they are; returns the cookie value.
-pub async fn start(db: &Database, user_id: &str) -> Result<(String, Session), sqlx::Error> {
+pub async fn start(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<(String, Session), sqlx::Error> {
     let token = ids::opaque_token();
     let session = Session {
         id_sha256: ids::sha256_hex(&token),
@@ -68,7 +71,7 @@ pub async fn start(db: &Database, user_id: &str) -> Result<(String, Session), sq
     .bind(&session.user_id)
     .bind(session.auth_time)
     .bind(session.auth_time + SESSION_SECONDS)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok((token, session))
 }
@@ -107,5 +110,45 @@ pub async fn end(db: &Database, headers: &HeaderMap) -> Result<(), sqlx::Error> 
             .execute(db.pool())
             .await?;
     }
+    Ok(())
+}
+
+/// Keeps a sign-in step's state (JSON) for ten minutes; returns the random
+/// transaction id its page and cookie carry.
+pub async fn save_transaction(db: &Database, request: &str) -> Result<String, sqlx::Error> {
+    let tx = ids::opaque_token();
+    sqlx::query("INSERT INTO login_transactions (id, request, expires_at) VALUES ($1, $2, $3)")
+        .bind(ids::sha256_hex(&tx))
+        .bind(request)
+        .bind(now() + super::TEN_MINUTES)
+        .execute(db.pool())
+        .await?;
+    Ok(tx)
+}
+
+/// The state of transaction `tx`, if it is open and this browser holds it
+/// (its `cookie` carries the same id).
+pub async fn load_transaction(
+    db: &Database,
+    headers: &HeaderMap,
+    cookie_name: &str,
+    tx: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    if cookie(headers, cookie_name).as_deref() != Some(tx) {
+        return Ok(None);
+    }
+    sqlx::query_scalar("SELECT request FROM login_transactions WHERE id = $1 AND expires_at > $2")
+        .bind(ids::sha256_hex(tx))
+        .bind(now())
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// Closes transaction `tx`.
+pub async fn drop_transaction(conn: &mut AnyConnection, tx: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_transactions WHERE id = $1")
+        .bind(ids::sha256_hex(tx))
+        .execute(conn)
+        .await?;
     Ok(())
 }

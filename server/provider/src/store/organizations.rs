@@ -181,3 +181,31 @@ pub async fn count(db: &Database) -> Result<u64, sqlx::Error> {
         .await?;
     Ok(n as u64)
 }
+
+/// A page of the organizations a user belongs to, by name.
+pub async fn of_user(
+    db: &Database,
+    user_id: &str,
+    offset: u64,
+    limit: u32,
+) -> Result<Vec<Organization>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.name, o.display_name, o.branding, o.metadata FROM organizations o \
+         JOIN members m ON m.org_id = o.id WHERE m.user_id = $1 ORDER BY o.name LIMIT $2 OFFSET $3",
+    )
+    .bind(user_id)
+    .bind(i64::from(limit))
+    .bind(offset as i64)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// How many organizations a user belongs to.
+pub async fn count_of_user(db: &Database, user_id: &str) -> Result<u64, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n as u64)
+}

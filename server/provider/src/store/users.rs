@@ -2,17 +2,24 @@
 
 use orgdesk_db::Database;
 use serde::Serialize;
+use serde_json::{Map, Value};
 use sqlx::{Row, any::AnyRow};
 
+use super::{is_unique_violation, write_transaction};
 use crate::{ids, now};
 
-/// A user in Auth0's shape (the fields the provider keeps).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A user as the provider keeps them (never their password hash).
+#[derive(Clone, Debug, PartialEq)]
 pub struct User {
     pub user_id: String,
     pub email: String,
     pub email_verified: bool,
     pub name: String,
+    pub app_metadata: Map<String, Value>,
+    pub user_metadata: Map<String, Value>,
+    /// UNIX times.
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
 /// A role, as the Management API lists it.
@@ -23,16 +30,27 @@ pub struct Role {
     pub description: String,
 }
 
-fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
+const USER_COLUMNS: &str =
+    "user_id, email, email_verified, name, app_metadata, user_metadata, created_at, updated_at";
+
+fn json_object(text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+pub(super) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
         user_id: row.try_get("user_id")?,
         email: row.try_get("email")?,
         email_verified: row.try_get::<i64, _>("email_verified")? != 0,
         name: row.try_get("name")?,
+        app_metadata: json_object(&row.try_get::<String, _>("app_metadata")?),
+        user_metadata: json_object(&row.try_get::<String, _>("user_metadata")?),
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
-fn role_from_row(row: &AnyRow) -> Result<Role, sqlx::Error> {
+pub(super) fn role_from_row(row: &AnyRow) -> Result<Role, sqlx::Error> {
     Ok(Role {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -46,13 +64,15 @@ pub fn normalize_email(email: &str) -> String {
 }
 
 pub async fn by_id(db: &Database, user_id: &str) -> Result<Option<User>, sqlx::Error> {
-    sqlx::query("SELECT user_id, email, email_verified, name FROM users WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_optional(db.pool())
-        .await?
-        .as_ref()
-        .map(user_from_row)
-        .transpose()
+    sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE user_id = $1"
+    ))
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?
+    .as_ref()
+    .map(user_from_row)
+    .transpose()
 }
 
 /// The user with this email and their password hash, for sign-in.
@@ -60,9 +80,9 @@ pub async fn with_password(
     db: &Database,
     email: &str,
 ) -> Result<Option<(User, Option<String>)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT user_id, email, email_verified, name, password_hash FROM users WHERE email = $1",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
+    ))
     .bind(normalize_email(email))
     .fetch_optional(db.pool())
     .await?;
@@ -143,17 +163,6 @@ pub async fn set_global_roles(
     tx.commit().await
 }
 
-pub async fn global_roles(db: &Database, user_id: &str) -> Result<Vec<Role>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT r.id, r.name, r.description FROM roles r JOIN user_roles ur ON ur.role_id = r.id \
-         WHERE ur.user_id = $1 ORDER BY r.name",
-    )
-    .bind(user_id)
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter().map(role_from_row).collect()
-}
-
 /// Makes the user a member with exactly these roles in the organization.
 pub async fn set_membership(
     db: &Database,
@@ -197,17 +206,6 @@ pub async fn is_member(db: &Database, org_id: &str, user_id: &str) -> Result<boo
     Ok(found.is_some())
 }
 
-/// The ids of the organizations a user belongs to, by organization name.
-pub async fn organization_ids(db: &Database, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT m.org_id FROM members m JOIN organizations o ON o.id = m.org_id \
-         WHERE m.user_id = $1 ORDER BY o.name",
-    )
-    .bind(user_id)
-    .fetch_all(db.pool())
-    .await
-}
-
 pub async fn member_roles(
     db: &Database,
     org_id: &str,
@@ -222,4 +220,258 @@ pub async fn member_roles(
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(role_from_row).collect()
+}
+
+/// A write that would give two users one email.
+#[derive(Debug, thiserror::Error)]
+pub enum UserWriteError {
+    #[error("a user with this email already exists")]
+    EmailTaken,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn classify(error: sqlx::Error) -> UserWriteError {
+    if is_unique_violation(&error) {
+        UserWriteError::EmailTaken
+    } else {
+        UserWriteError::Db(error)
+    }
+}
+
+fn object_text(map: &Map<String, Value>) -> String {
+    Value::Object(map.clone()).to_string()
+}
+
+/// The user with this email (emails are kept in lower case).
+pub async fn by_email(db: &Database, email: &str) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+    ))
+    .bind(normalize_email(email))
+    .fetch_optional(db.pool())
+    .await?
+    .as_ref()
+    .map(user_from_row)
+    .transpose()
+}
+
+/// A new user of the database connection.
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub email_verified: bool,
+    pub password_hash: &'a str,
+    pub app_metadata: &'a Map<String, Value>,
+    pub user_metadata: &'a Map<String, Value>,
+}
+
+/// Creates a user with a fresh `auth0|…` id and returns them.
+pub async fn insert(db: &Database, new: &NewUser<'_>) -> Result<User, UserWriteError> {
+    let user = User {
+        user_id: ids::user_id(),
+        email: normalize_email(new.email),
+        email_verified: new.email_verified,
+        name: new.name.to_owned(),
+        app_metadata: new.app_metadata.clone(),
+        user_metadata: new.user_metadata.clone(),
+        created_at: now(),
+        updated_at: now(),
+    };
+    sqlx::query(
+        "INSERT INTO users (user_id, email, email_verified, name, password_hash, app_metadata, \
+         user_metadata, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+    )
+    .bind(&user.user_id)
+    .bind(&user.email)
+    .bind(i64::from(user.email_verified))
+    .bind(&user.name)
+    .bind(new.password_hash)
+    .bind(object_text(&user.app_metadata))
+    .bind(object_text(&user.user_metadata))
+    .bind(user.created_at)
+    .execute(db.pool())
+    .await
+    .map_err(classify)?;
+    Ok(user)
+}
+
+/// Changes to a user: `None` keeps a field. Metadata patches are merged at the
+/// top level, as Auth0 merges them: a `null` value removes its key, and an
+/// empty patch removes every key.
+#[derive(Debug, Default)]
+pub struct UserPatch {
+    pub email: Option<String>,
+    pub email_verified: Option<bool>,
+    pub name: Option<String>,
+    pub password_hash: Option<String>,
+    pub app_metadata: Option<Map<String, Value>>,
+    pub user_metadata: Option<Map<String, Value>>,
+}
+
+/// Merges a metadata patch into stored metadata, as [`UserPatch`] describes.
+pub fn merge_metadata(stored: &mut Map<String, Value>, patch: &Map<String, Value>) {
+    if patch.is_empty() {
+        stored.clear();
+    }
+    for (key, value) in patch {
+        if value.is_null() {
+            stored.remove(key);
+        } else {
+            stored.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+/// Applies a patch in one transaction (the row is locked first, so two
+/// metadata merges never lose each other's keys); `None` when no such user.
+pub async fn update(
+    db: &Database,
+    user_id: &str,
+    patch: &UserPatch,
+) -> Result<Option<User>, UserWriteError> {
+    let mut tx = write_transaction(db).await?;
+    let locked = sqlx::query("UPDATE users SET updated_at = updated_at WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if locked.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE user_id = $1"
+    ))
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut user = user_from_row(&row)?;
+    if let Some(email) = &patch.email {
+        let email = normalize_email(email);
+        // A new address is unverified unless the patch says otherwise (as Auth0).
+        if email != user.email {
+            user.email_verified = false;
+        }
+        user.email = email;
+    }
+    if let Some(verified) = patch.email_verified {
+        user.email_verified = verified;
+    }
+    if let Some(name) = &patch.name {
+        user.name = name.clone();
+    }
+    if let Some(metadata) = &patch.app_metadata {
+        merge_metadata(&mut user.app_metadata, metadata);
+    }
+    if let Some(metadata) = &patch.user_metadata {
+        merge_metadata(&mut user.user_metadata, metadata);
+    }
+    user.updated_at = now();
+    sqlx::query(
+        "UPDATE users SET email = $2, email_verified = $3, name = $4, app_metadata = $5, \
+         user_metadata = $6, updated_at = $7, password_hash = COALESCE($8, password_hash) \
+         WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .bind(&user.email)
+    .bind(i64::from(user.email_verified))
+    .bind(&user.name)
+    .bind(object_text(&user.app_metadata))
+    .bind(object_text(&user.user_metadata))
+    .bind(user.updated_at)
+    .bind(patch.password_hash.as_deref())
+    .execute(&mut *tx)
+    .await
+    .map_err(classify)?;
+    tx.commit().await?;
+    Ok(Some(user))
+}
+
+/// Deletes a user with their memberships, roles, sessions and grants.
+pub async fn delete(db: &Database, user_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM users WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Which of these user ids exist.
+pub async fn existing_ids(db: &Database, user_ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT user_id FROM users WHERE user_id IN ({})",
+        super::placeholders(1, user_ids.len())
+    );
+    let mut query = sqlx::query_scalar(&sql);
+    for id in user_ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(db.pool()).await
+}
+
+/// A page of the roles a user holds outside organizations, by name.
+pub async fn global_roles_page(
+    db: &Database,
+    user_id: &str,
+    offset: u64,
+    limit: u32,
+) -> Result<Vec<Role>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.name, r.description FROM roles r JOIN user_roles ur ON ur.role_id = r.id \
+         WHERE ur.user_id = $1 ORDER BY r.name LIMIT $2 OFFSET $3",
+    )
+    .bind(user_id)
+    .bind(i64::from(limit))
+    .bind(offset as i64)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(role_from_row).collect()
+}
+
+pub async fn global_roles_count(db: &Database, user_id: &str) -> Result<u64, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM user_roles WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n as u64)
+}
+
+/// Creates a user who signed up with a password, on the caller's
+/// transaction. `None` when the email is taken (nothing is written).
+pub async fn insert_new(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    name: &str,
+    email_verified: bool,
+    password_hash: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let user_id = ids::user_id();
+    let now = now();
+    let inserted = sqlx::query(
+        "INSERT INTO users (user_id, email, email_verified, name, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(&user_id)
+    .bind(normalize_email(email))
+    .bind(i64::from(email_verified))
+    .bind(name)
+    .bind(password_hash)
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok((inserted == 1).then_some(user_id))
+}
+
+/// The ids of the organizations a user belongs to, by organization name.
+pub async fn organization_ids(db: &Database, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT m.org_id FROM members m JOIN organizations o ON o.id = m.org_id \
+         WHERE m.user_id = $1 ORDER BY o.name",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await
 }

@@ -6,8 +6,37 @@ use serde_json::{Value, json};
 
 use super::TestProvider;
 use crate::{
-    MemberSpec, OrganizationSpec, Provisioning, RoleSpec, UserSpec, management::endpoints,
+    ClientSpec, MemberSpec, OrganizationSpec, Provisioning, RoleSpec, UserSpec,
+    clients::{AppType, OrganizationUsage},
+    management::endpoints,
+    store::invitations::{self, Invitation},
+    timestamp::now_millis,
 };
+
+const APP: &str = "matrix-app";
+
+/// A pending invitation to the organization, written directly.
+async fn invitation(provider: &TestProvider, org_id: &str, n: usize) -> String {
+    let now = now_millis();
+    let invitation = Invitation {
+        id: crate::ids::invitation_id(),
+        org_id: org_id.into(),
+        ticket_id: crate::ids::invitation_ticket(),
+        inviter_name: "Matrix".into(),
+        invitee_email: format!("invitee-{n}@matrix.example"),
+        client_id: APP.into(),
+        connection_id: None,
+        invitation_url: "https://app.matrix.example/login".into(),
+        roles: vec![],
+        app_metadata: Default::default(),
+        user_metadata: Default::default(),
+        created_at: now,
+        expires_at: now + 60_000,
+    };
+    let mut conn = provider.db.pool().acquire().await.unwrap();
+    invitations::insert(&mut conn, &invitation).await.unwrap();
+    invitation.id
+}
 
 /// A fresh organization with a member, and the concrete path and body for `path`.
 async fn target(
@@ -20,6 +49,17 @@ async fn target(
     provider
         .state
         .apply(&Provisioning {
+            clients: vec![ClientSpec {
+                client_id: APP.into(),
+                name: "Matrix app".into(),
+                client_secret: None,
+                app_type: AppType::Spa,
+                redirect_uris: vec!["https://app.matrix.example/callback".into()],
+                logout_urls: vec![],
+                organization_usage: OrganizationUsage::Allow,
+                initiate_login_uri: Some("https://app.matrix.example/login".into()),
+                management_api_scopes: vec![],
+            }],
             roles: vec![RoleSpec {
                 name: "Org Admin".into(),
                 description: String::new(),
@@ -38,7 +78,6 @@ async fn target(
                     roles: vec!["Org Admin".into()],
                 }],
             }],
-            ..Default::default()
         })
         .await
         .unwrap();
@@ -50,18 +89,48 @@ async fn target(
         .await
         .unwrap()
         .unwrap();
+    let role_id = crate::store::users::ensure_role(&provider.db, "Org Admin", "")
+        .await
+        .unwrap();
     let id = if path.starts_with("/users/") {
         &user.user_id
+    } else if path.starts_with("/roles/") {
+        &role_id
     } else {
         &org.id
     };
-    let concrete = path
+    let mut concrete = path
         .replace("{id}", &urlencode(id))
         .replace("{name}", &org.name)
         .replace("{user_id}", &urlencode(&user.user_id));
-    let body = match method {
-        "POST" => Some(json!({ "name": format!("made-{n}") })),
-        "PATCH" => Some(json!({ "display_name": "Changed" })),
+    if path == "/users-by-email" {
+        concrete.push_str("?email=member%40matrix.example");
+    }
+    if concrete.contains("{invitation_id}") {
+        let invitation_id = invitation(provider, &org.id, n).await;
+        concrete = concrete.replace("{invitation_id}", &invitation_id);
+    }
+    let body = match (method, path) {
+        ("POST", "/users") => Some(json!({
+            "connection": crate::management::DATABASE_CONNECTION,
+            "email": format!("made-{n}@matrix.example"),
+            "password": "a long matrix password",
+        })),
+        ("POST" | "DELETE", "/organizations/{id}/members") => {
+            Some(json!({ "members": [user.user_id] }))
+        }
+        ("POST" | "DELETE", "/organizations/{id}/members/{user_id}/roles") => {
+            Some(json!({ "roles": [role_id] }))
+        }
+        ("POST", p) if p.ends_with("/invitations") => Some(json!({
+            "inviter": { "name": "Matrix" },
+            "invitee": { "email": format!("new-{n}@matrix.example") },
+            "client_id": APP,
+        })),
+        ("PATCH", "/users/{id}") => Some(json!({ "name": "Changed" })),
+        ("PATCH", "/roles/{id}") => Some(json!({ "description": "Changed" })),
+        ("POST", _) => Some(json!({ "name": format!("made-{n}") })),
+        ("PATCH", _) => Some(json!({ "display_name": "Changed" })),
         _ => None,
     };
     (concrete, body)

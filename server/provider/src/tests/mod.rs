@@ -1,10 +1,17 @@
 //! The provider's router called in-process, on a fresh database of the test
 //! engine (`ORGDESK_TEST_DATABASE`).
 
+mod browser;
 mod discovery;
+mod invitation_signin;
+mod invitations;
 mod keys;
+mod mail;
 mod matrix;
+mod members;
+mod organization_signin;
 mod organizations;
+mod roles;
 mod signin;
 mod token;
 mod users;
@@ -82,6 +89,7 @@ impl TestProvider {
                 redirect_uris: vec![],
                 logout_urls: vec![],
                 organization_usage: Default::default(),
+                initiate_login_uri: None,
                 management_api_scopes: scopes.iter().map(|s| s.to_string()).collect(),
             }])
             .await

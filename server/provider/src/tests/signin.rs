@@ -1,18 +1,17 @@
 //! Sign-in: `/authorize`, the login page, codes, refresh tokens, `/userinfo`
 //! and logout, driven as a browser and a client would.
 
-use std::collections::HashMap;
-
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use http::{Request, StatusCode, header};
 use orgdesk_config::Secret;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use tower::ServiceExt;
-use url::Url;
 
-use super::TestProvider;
+use super::{
+    TestProvider,
+    browser::{Browser, claims, exchange, param},
+};
 use crate::{
     ClientSpec, MemberSpec, OrganizationSpec, Provisioning, RoleSpec, UserSpec,
     clients::{AppType, OrganizationUsage},
@@ -34,6 +33,7 @@ async fn provider() -> TestProvider {
         redirect_uris: vec![CALLBACK.into()],
         logout_urls: vec!["http://console.test/".into()],
         organization_usage: OrganizationUsage::Allow,
+        initiate_login_uri: None,
         management_api_scopes: vec![],
     };
     let user = |email: &str| UserSpec {
@@ -71,103 +71,6 @@ async fn provider() -> TestProvider {
     provider
 }
 
-/// A browser: follows nothing by itself, keeps cookies.
-struct Browser<'a> {
-    provider: &'a TestProvider,
-    cookies: HashMap<String, String>,
-}
-
-struct Page {
-    status: StatusCode,
-    location: Option<Url>,
-    text: String,
-}
-
-impl<'a> Browser<'a> {
-    fn new(provider: &'a TestProvider) -> Self {
-        Self {
-            provider,
-            cookies: HashMap::new(),
-        }
-    }
-
-    async fn send(&mut self, request: http::request::Builder, body: Body) -> Page {
-        let cookie: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let request = request
-            .header(header::COOKIE, cookie.join("; "))
-            .body(body)
-            .unwrap();
-        let response = self.provider.app.clone().oneshot(request).await.unwrap();
-        for set in response.headers().get_all(header::SET_COOKIE) {
-            let (pair, _) = set.to_str().unwrap().split_once(';').unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.into(), value.into());
-            }
-        }
-        let status = response.status();
-        let location = response.headers().get(header::LOCATION).map(|l| {
-            Url::parse("http://provider.test")
-                .unwrap()
-                .join(l.to_str().unwrap())
-                .unwrap()
-        });
-        let bytes = to_bytes(response.into_body(), 1 << 20).await.unwrap();
-        Page {
-            status,
-            location,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        self.send(Request::get(path), Body::empty()).await
-    }
-
-    /// Starts a sign-in; returns the login page's transaction, or the redirect.
-    async fn authorize(&mut self, params: &[(&str, &str)]) -> Page {
-        let query = serde_urlencoded::to_string(params).unwrap();
-        self.get(&format!("/authorize?{query}")).await
-    }
-
-    async fn login(&mut self, login_page: &Page, email: &str, password: &str) -> Page {
-        let tx = param(
-            login_page
-                .location
-                .as_ref()
-                .expect("sent to the login page"),
-            "state",
-        )
-        .unwrap();
-        let shown = self.get(&format!("/u/login?state={tx}")).await;
-        assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
-        let form = serde_urlencoded::to_string([
-            ("state", tx.as_str()),
-            ("email", email),
-            ("password", password),
-        ])
-        .unwrap();
-        self.send(
-            Request::post("/u/login")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
-            Body::from(form),
-        )
-        .await
-    }
-}
-
-fn param(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
 fn web_params<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut params = vec![
         ("client_id", WEB),
@@ -181,18 +84,6 @@ fn web_params<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     params.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
     params.extend_from_slice(extra);
     params
-}
-
-async fn exchange(provider: &TestProvider, form: &[(&str, &str)]) -> (StatusCode, Value) {
-    let answer = provider
-        .call(
-            Request::post("/oauth/token")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
-                .unwrap(),
-        )
-        .await;
-    (answer.status, answer.body)
 }
 
 async fn code_exchange(provider: &TestProvider, code: &str) -> (StatusCode, Value) {
@@ -232,11 +123,6 @@ async fn userinfo(provider: &TestProvider, access_token: &str) -> (StatusCode, V
         )
         .await;
     (answer.status, answer.body)
-}
-
-fn claims(jwt: &str) -> Value {
-    let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
 
 /// Signs in as `email` (or rides the browser's session) and returns the code.

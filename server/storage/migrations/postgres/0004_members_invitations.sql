@@ -48,3 +48,6 @@ CREATE INDEX invitations_sent_by_org ON invitations_sent (org_id, created_at_ms)
 
 -- Substring search within an organization's members (see 0003).
 CREATE INDEX member_directory_search ON member_directory USING gin (search_text gin_trgm_ops);
+
+-- The organization a sign-in asked for: the ID token's org_id must match it.
+ALTER TABLE pending_logins ADD COLUMN organization TEXT;

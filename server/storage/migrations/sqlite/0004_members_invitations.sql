@@ -45,3 +45,6 @@ CREATE TABLE invitations_sent (
     replaced_by TEXT
 );
 CREATE INDEX invitations_sent_by_org ON invitations_sent (org_id, created_at_ms);
+
+-- The organization a sign-in asked for: the ID token's org_id must match it.
+ALTER TABLE pending_logins ADD COLUMN organization TEXT;

@@ -1,0 +1,215 @@
+//! `/u/signup`: creating an account, which the provider offers only to
+//! someone invited (for now). The account gets the invited email, marked
+//! verified (the invitation reached it), and the sign-up accepts the
+//! invitation: in one transaction the user is created, the invitation
+//! consumed, the membership and roles given, the session started and the
+//! code issued.
+
+use axum::{
+    Form,
+    extract::{Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use super::{
+    authorize::Checked,
+    invitation::{self, InvitationRef},
+    login::{expired, transaction, unavailable},
+    pages::{InvitationView, SignupForm, error_page, signup_page},
+    session::{self, TRANSACTION_COOKIE},
+};
+use crate::{ProviderState, password, store::users};
+
+const NAME_MAX: usize = 300;
+
+fn invitations_only() -> Response {
+    error_page(
+        StatusCode::BAD_REQUEST,
+        "Sign-up is available only through an invitation. Ask your organization's administrator for one.",
+    )
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Shown {
+    state: String,
+}
+
+/// The open transaction of this browser, with its invitation.
+async fn invited(
+    state: &ProviderState,
+    headers: &axum::http::HeaderMap,
+    tx: &str,
+) -> Result<Result<(Checked, InvitationRef), Response>, sqlx::Error> {
+    let Some(checked) = transaction(state, headers, tx).await? else {
+        return Ok(Err(expired()));
+    };
+    match checked.invitation.clone() {
+        Some(invited) => Ok(Ok((checked, invited))),
+        None => Ok(Err(invitations_only())),
+    }
+}
+
+fn form<'a>(
+    tx: &'a str,
+    checked: &'a Checked,
+    invited: &'a InvitationRef,
+    name: &'a str,
+    error: Option<&'a str>,
+) -> SignupForm<'a> {
+    SignupForm {
+        transaction: tx,
+        client_name: &checked.client_name,
+        organization: checked.org_display.as_deref(),
+        invitation: InvitationView {
+            inviter: &invited.inviter,
+            email: &invited.email,
+        },
+        name,
+        error,
+        redirect_uri: &checked.redirect_uri,
+    }
+}
+
+/// `GET /u/signup?state=…`. Public.
+pub(crate) async fn show(
+    State(state): State<ProviderState>,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<Shown>,
+) -> Response {
+    match invited(&state, &headers, &q.state).await {
+        Ok(Ok((checked, invited))) => signup_page(
+            StatusCode::OK,
+            &form(&q.state, &checked, &invited, "", None),
+        ),
+        Ok(Err(page)) => page,
+        Err(e) => unavailable(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Submitted {
+    state: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// A name to show: 1 to 300 characters, no control characters.
+fn check_name(name: &str) -> Result<(), String> {
+    let len = name.trim().chars().count();
+    if len == 0 || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
+        Err(format!("Enter your name (1 to {NAME_MAX} characters)."))
+    } else {
+        Ok(())
+    }
+}
+
+/// `POST /u/signup`. Public.
+pub(crate) async fn submit(
+    State(state): State<ProviderState>,
+    headers: axum::http::HeaderMap,
+    Form(submitted): Form<Submitted>,
+) -> Response {
+    let (checked, invited) = match invited(&state, &headers, &submitted.state).await {
+        Ok(Ok(found)) => found,
+        Ok(Err(page)) => return page,
+        Err(e) => return unavailable(e),
+    };
+    let name = submitted.name.trim();
+    let again = |status: StatusCode, error: &str| {
+        signup_page(
+            status,
+            &form(&submitted.state, &checked, &invited, name, Some(error)),
+        )
+    };
+    if !submitted.email.trim().is_empty()
+        && users::normalize_email(&submitted.email) != invited.email
+    {
+        return again(
+            StatusCode::FORBIDDEN,
+            &format!(
+                "This invitation is for {}; the account gets that address.",
+                invited.email
+            ),
+        );
+    }
+    if let Err(message) = check_name(name).and(password::check_new(&submitted.password)) {
+        return again(StatusCode::BAD_REQUEST, &message);
+    }
+    let taken = format!(
+        "An account with {} already exists. Sign in instead.",
+        invited.email
+    );
+    match users::with_password(&state.db, &invited.email).await {
+        Ok(Some(_)) => return again(StatusCode::CONFLICT, &taken),
+        Ok(None) => {}
+        Err(e) => return unavailable(e),
+    }
+    let invitation = match invitation::current(&state, &checked, &invited.email).await {
+        Ok(Ok(invitation)) => invitation,
+        Ok(Err(refusal)) => return checked.fail(refusal.error(), refusal.description()),
+        Err(e) => return unavailable(e),
+    };
+    let hash = password::hash(submitted.password.clone()).await;
+    let outcome = async {
+        let mut tx = state.db.pool().begin().await?;
+        let Some(user_id) = users::insert_new(&mut tx, &invited.email, name, true, &hash).await?
+        else {
+            return Ok(Err(None));
+        };
+        let (token, session) = session::start(&mut tx, &user_id).await?;
+        let code = invitation::accept_on(
+            &mut tx,
+            &state,
+            &checked,
+            &invitation,
+            &user_id,
+            session.auth_time,
+        )
+        .await?;
+        let code = match code {
+            Ok(code) => code,
+            Err(refusal) => return Ok(Err(Some(refusal))),
+        };
+        session::drop_transaction(&mut tx, &submitted.state).await?;
+        tx.commit().await?;
+        // Whoever was signed in in this browser before is not any more.
+        session::end(&state.db, &headers).await?;
+        Ok::<_, sqlx::Error>(Ok((code, token)))
+    }
+    .await;
+    let (code, token) = match outcome {
+        Ok(Ok(done)) => done,
+        // Someone took the email meanwhile: nothing was written.
+        Ok(Err(None)) => return again(StatusCode::CONFLICT, &taken),
+        Ok(Err(Some(refusal))) => return checked.fail(refusal.error(), refusal.description()),
+        Err(e) => return unavailable(e),
+    };
+    let mut response = super::authorize::code_redirect(&checked, &code).into_response();
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        session::session_cookie(&state.issuer, &token),
+    );
+    headers.append(
+        header::SET_COOKIE,
+        session::set_cookie(&state.issuer, TRANSACTION_COOKIE, "", "/u/", 0),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_short_printable_text() {
+        assert!(super::check_name("Sumana Rao").is_ok());
+        assert!(super::check_name(" ").is_err());
+        assert!(super::check_name(&"x".repeat(301)).is_err());
+        assert!(super::check_name("a\u{0}b").is_err());
+    }
+}

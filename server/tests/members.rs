@@ -1,0 +1,591 @@
+//! Members and roles through the console's server functions, over HTTP,
+//! against the built-in provider with the Travel0 demo: what a customer
+//! admin may do in their organization, what the help desk may do with a
+//! reason, and that another organization's people are not found.
+//!
+//! MetaHexa Bank: Sally (Org Admin, its only admin), Pat (Org Member), Olu
+//! (Account Owner, a role only staff grant). AdventureZ: Sumana (Org Admin,
+//! Billing Viewer). Suzie's Rafting: Jonno (Org Member).
+
+mod support;
+
+use serde_json::Value;
+use support::TestOrgdesk;
+
+/// Calls a server function; the status and the JSON answer.
+async fn call(
+    orgdesk: &TestOrgdesk,
+    client: &reqwest::Client,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let response = client
+        .post(orgdesk.console(&format!("/api/{endpoint}")))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(Value::String(body)),
+    )
+}
+
+async fn org_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, name: &str) -> String {
+    let (_, page) = call(orgdesk, staff, "organizations/list", &[("query", name)]).await;
+    page["items"][0]["id"].as_str().unwrap().to_owned()
+}
+
+async fn user_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, email: &str) -> String {
+    let (_, found) = call(orgdesk, staff, "people/lookup", &[("email", email)]).await;
+    found[0]["user_id"].as_str().unwrap().to_owned()
+}
+
+/// (email, roles) of every member on the first page.
+async fn members(
+    orgdesk: &TestOrgdesk,
+    client: &reqwest::Client,
+    org: &str,
+    query: &str,
+    role: &str,
+) -> Vec<(String, Vec<String>)> {
+    let (status, page) = call(
+        orgdesk,
+        client,
+        "members/list",
+        &[("org_id", org), ("query", query), ("role", role)],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["email"].as_str().unwrap().to_owned(),
+                m["roles"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// The id of a role, by name, from the page's role list.
+async fn role_id(orgdesk: &TestOrgdesk, client: &reqwest::Client, org: &str, name: &str) -> String {
+    let (_, page) = call(
+        orgdesk,
+        client,
+        "members/list",
+        &[("org_id", org), ("query", ""), ("role", "")],
+    )
+    .await;
+    page["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no role {name} in {page}"))
+}
+
+fn names(roles: &[&str]) -> Vec<String> {
+    roles.iter().map(|r| r.to_string()).collect()
+}
+
+fn invalid_field(answer: &Value) -> &str {
+    answer["Invalid"]["field"].as_str().unwrap_or("")
+}
+
+#[tokio::test]
+async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admin() {
+    let orgdesk = support::start_demo().await;
+    let staff = orgdesk.signed_in("staff@travel0.example").await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let (sally_id, pat, olu, jonno) = (
+        user_id(&orgdesk, &staff, "sally@metahexa.example").await,
+        user_id(&orgdesk, &staff, "pat@metahexa.example").await,
+        user_id(&orgdesk, &staff, "olu@metahexa.example").await,
+        user_id(&orgdesk, &staff, "jonno@suzies.example").await,
+    );
+
+    assert_eq!(
+        members(&orgdesk, &sally, &bank, "", "").await,
+        [
+            (
+                "olu@metahexa.example".into(),
+                names(&["Account Owner", "Org Member"])
+            ),
+            ("pat@metahexa.example".into(), names(&["Org Member"])),
+            ("sally@metahexa.example".into(), names(&["Org Admin"])),
+        ]
+    );
+    let (_, page) = call(
+        &orgdesk,
+        &sally,
+        "members/list",
+        &[("org_id", &bank), ("query", ""), ("role", "")],
+    )
+    .await;
+    let grantable: Vec<&str> = page["grantable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(grantable, ["Org Admin"], "delegable and held by Sally");
+    let visible: Vec<&str> = page["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !visible.iter().any(|r| r.starts_with("Orgdesk")),
+        "no staff or help-desk role is shown: {visible:?}"
+    );
+
+    let admin = role_id(&orgdesk, &sally, &bank, "Org Admin").await;
+    let member = role_id(&orgdesk, &sally, &bank, "Org Member").await;
+    let owner = role_id(&orgdesk, &sally, &bank, "Account Owner").await;
+    let staff_role = {
+        let (_, page) = call(
+            &orgdesk,
+            &staff,
+            "members/list",
+            &[("org_id", &bank), ("query", ""), ("role", "")],
+        )
+        .await;
+        assert!(
+            !page["roles"].to_string().contains("Orgdesk Staff"),
+            "not even to staff"
+        );
+        "rol_StaffRoleIdGuess"
+    };
+    // Beyond the ceiling: a role Sally does not hold, one that is not delegable, a staff role.
+    for role in [&member, &owner, &staff_role.to_owned()] {
+        let (status, answer) = call(
+            &orgdesk,
+            &sally,
+            "members/assign-role",
+            &[("org_id", &bank), ("user_id", &pat), ("role_id", role)],
+        )
+        .await;
+        assert_eq!(
+            (status, invalid_field(&answer)),
+            (400, "roles"),
+            "{role}: {answer}"
+        );
+    }
+    // Within it.
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/assign-role",
+        &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["roles"],
+        serde_json::json!(["Org Admin", "Org Member"])
+    );
+    assert_eq!(
+        members(&orgdesk, &sally, &bank, "", "Org Admin")
+            .await
+            .into_iter()
+            .map(|m| m.0)
+            .collect::<Vec<_>>(),
+        ["pat@metahexa.example", "sally@metahexa.example"],
+        "the role filter follows the change"
+    );
+    let (status, _) = call(
+        &orgdesk,
+        &sally,
+        "members/unassign-role",
+        &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // The last admin stays.
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/unassign-role",
+        &[
+            ("org_id", &bank),
+            ("user_id", &sally_id),
+            ("role_id", &admin),
+        ],
+    )
+    .await;
+    assert_eq!(status, 409, "{answer}");
+    assert!(
+        answer.to_string().contains("at least one admin"),
+        "{answer}"
+    );
+    let (status, _) = call(
+        &orgdesk,
+        &staff,
+        "members/remove",
+        &[("org_id", &bank), ("user_id", &sally_id), ("reason", "")],
+    )
+    .await;
+    assert_eq!(status, 409, "not even staff remove the last admin");
+
+    // Olu holds a role Sally cannot grant: only staff remove Olu.
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/remove",
+        &[("org_id", &bank), ("user_id", &olu), ("reason", "")],
+    )
+    .await;
+    assert_eq!(
+        (status, invalid_field(&answer)),
+        (400, "member"),
+        "{answer}"
+    );
+
+    // Adding existing people by email: all known, or nothing changes.
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/add",
+        &[
+            ("org_id", &bank),
+            ("emails", "jonno@suzies.example, nobody@nowhere.example"),
+            ("roles", &admin),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, invalid_field(&answer)),
+        (400, "emails"),
+        "{answer}"
+    );
+    assert!(answer.to_string().contains("nobody@nowhere.example"));
+    assert_eq!(
+        members(&orgdesk, &sally, &bank, "jonno", "").await.len(),
+        0,
+        "nothing changed"
+    );
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/add",
+        &[
+            ("org_id", &bank),
+            ("emails", "Jonno@Suzies.example"),
+            ("roles", &admin),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        members(&orgdesk, &sally, &bank, "jonno", "").await,
+        [("jonno@suzies.example".into(), names(&["Org Admin"]))]
+    );
+    // Jonno's membership of Suzie's is untouched: roles are per organization.
+    let suzies = org_id(&orgdesk, &staff, "suzies-rafting").await;
+    assert_eq!(
+        members(&orgdesk, &staff, &suzies, "", "").await,
+        [("jonno@suzies.example".into(), names(&["Org Member"]))]
+    );
+
+    // Now there is another admin, Sally may step down, and remove Pat.
+    let (status, _) = call(
+        &orgdesk,
+        &sally,
+        "members/remove",
+        &[("org_id", &bank), ("user_id", &pat), ("reason", "")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(members(&orgdesk, &sally, &bank, "pat", "").await.is_empty());
+    let (status, answer) = call(
+        &orgdesk,
+        &sally,
+        "members/unassign-role",
+        &[
+            ("org_id", &bank),
+            ("user_id", &sally_id),
+            ("role_id", &admin),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let _ = jonno;
+
+    // Every change is in the bank's audit log, as Sally the customer admin.
+    let (_, log) = call(&orgdesk, &staff, "audit/organization", &[("org_id", &bank)]).await;
+    let entries = log["entries"].as_array().unwrap();
+    let actions: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["outcome"] == "succeeded")
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "member.role.unassign",
+            "member.remove",
+            "members.add",
+            "member.role.unassign",
+            "member.role.assign"
+        ]
+    );
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e["outcome"] == "succeeded")
+            .all(|e| e["persona"] == "customer admin" && e["actor"] == "sally@metahexa.example")
+    );
+}
+
+#[tokio::test]
+async fn another_organizations_people_are_not_found_and_the_help_desk_gives_reasons() {
+    let orgdesk = support::start_demo().await;
+    let staff = orgdesk.signed_in("staff@travel0.example").await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let help = orgdesk.signed_in("helpdesk@travel0.example").await;
+    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let adventurez = org_id(&orgdesk, &staff, "adventurez").await;
+    let sumana = user_id(&orgdesk, &staff, "sumana@adventurez.example").await;
+    let pat = user_id(&orgdesk, &staff, "pat@metahexa.example").await;
+    let admin = role_id(&orgdesk, &staff, &bank, "Org Admin").await;
+
+    // Sally names AdventureZ's admin, in her own organization and in theirs:
+    // not found, exactly as someone who does not exist.
+    for (org, user) in [
+        (&bank, &sumana),
+        (&adventurez, &sumana),
+        (&bank, &"auth0|nobody".to_owned()),
+    ] {
+        for (endpoint, extra) in [
+            ("members/remove", ("reason", "")),
+            ("members/assign-role", ("role_id", admin.as_str())),
+            ("members/unassign-role", ("role_id", admin.as_str())),
+        ] {
+            let (status, answer) = call(
+                &orgdesk,
+                &sally,
+                endpoint,
+                &[("org_id", org), ("user_id", user), extra],
+            )
+            .await;
+            assert_eq!(
+                (status, answer.clone()),
+                (404, Value::String("NotFound".into())),
+                "{endpoint} {org} {user}"
+            );
+        }
+    }
+    let (status, _) = call(
+        &orgdesk,
+        &sally,
+        "members/list",
+        &[("org_id", &adventurez), ("query", ""), ("role", "")],
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        members(&orgdesk, &staff, &adventurez, "", "").await.len(),
+        1,
+        "Sumana is still there"
+    );
+
+    // The help desk reads, removes only with a reason, and changes nothing else.
+    assert_eq!(members(&orgdesk, &help, &bank, "pat", "").await.len(), 1);
+    let (status, answer) = call(
+        &orgdesk,
+        &help,
+        "members/remove",
+        &[("org_id", &bank), ("user_id", &pat), ("reason", "")],
+    )
+    .await;
+    assert_eq!((status, invalid_field(&answer)), (400, "reason"));
+    let (status, _) = call(
+        &orgdesk,
+        &help,
+        "members/assign-role",
+        &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &orgdesk,
+        &help,
+        "members/add",
+        &[
+            ("org_id", &bank),
+            ("emails", "jonno@suzies.example"),
+            ("roles", ""),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let reason = "Ticket 4411: Pat left the bank, asked by Sally by phone";
+    let (status, answer) = call(
+        &orgdesk,
+        &help,
+        "members/remove",
+        &[("org_id", &bank), ("user_id", &pat), ("reason", reason)],
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+
+    // Sally reads it in her organization's log, with who and as which persona.
+    let (status, log) = call(&orgdesk, &sally, "audit/organization", &[("org_id", &bank)]).await;
+    assert_eq!(status, 200, "{log}");
+    let entry = &log["entries"][0];
+    assert_eq!(entry["action"], "member.remove");
+    assert_eq!(entry["persona"], "help desk");
+    assert_eq!(entry["actor"], "helpdesk@travel0.example");
+    assert_eq!(entry["reason"], reason);
+    assert!(
+        entry["before"]
+            .as_str()
+            .unwrap()
+            .contains("pat@metahexa.example")
+    );
+    let (status, _) = call(
+        &orgdesk,
+        &sally,
+        "audit/organization",
+        &[("org_id", &adventurez)],
+    )
+    .await;
+    assert_eq!(status, 404, "not another organization's log");
+}
+
+#[tokio::test]
+async fn people_are_found_by_email_with_every_organization_and_their_roles_in_each() {
+    let orgdesk = support::start_demo().await;
+    let help = orgdesk.signed_in("helpdesk@travel0.example").await;
+    let (status, found) = call(
+        &orgdesk,
+        &help,
+        "people/lookup",
+        &[("email", "SUMANA@adventurez.example")],
+    )
+    .await;
+    assert_eq!(status, 200, "{found}");
+    let orgs: Vec<(String, Value)> = found[0]["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| {
+            (
+                pair[0]["name"].as_str().unwrap().to_owned(),
+                pair[1].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        orgs,
+        [
+            (
+                "adventurez".to_owned(),
+                serde_json::json!(["Billing Viewer", "Org Admin"])
+            ),
+            (
+                "rocky-mountain-high".to_owned(),
+                serde_json::json!(["Org Admin"])
+            ),
+        ]
+    );
+    let (_, none) = call(
+        &orgdesk,
+        &help,
+        "people/lookup",
+        &[("email", "nobody@nowhere.example")],
+    )
+    .await;
+    assert_eq!(none, serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn an_admin_of_two_organizations_acts_in_the_one_signed_in_to_and_switches() {
+    let orgdesk = support::start_demo().await;
+    let staff = orgdesk.signed_in("staff@travel0.example").await;
+    let adventurez = org_id(&orgdesk, &staff, "adventurez").await;
+    let rocky = org_id(&orgdesk, &staff, "rocky-mountain-high").await;
+
+    // Signed in without an organization, Sumana picks one: she acts in none yet.
+    let sumana = orgdesk.signed_in("sumana@adventurez.example").await;
+    let (_, me) = call(&orgdesk, &sumana, "current-user", &[]).await;
+    assert_eq!(me["organization"], Value::Null);
+    assert_eq!(me["organizations"].as_array().unwrap().len(), 2);
+    let (status, _) = call(
+        &orgdesk,
+        &sumana,
+        "members/list",
+        &[("org_id", &adventurez), ("query", ""), ("role", "")],
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // Signed in to AdventureZ: she acts there, and not in Rocky Mountain High.
+    let sumana = orgdesk
+        .signed_in_to("sumana@adventurez.example", "adventurez")
+        .await;
+    let (_, me) = call(&orgdesk, &sumana, "current-user", &[]).await;
+    assert_eq!(me["organization"]["name"], "adventurez");
+    assert_eq!(me["persona"], "customer admin");
+    assert_eq!(
+        members(&orgdesk, &sumana, &adventurez, "", "").await.len(),
+        1
+    );
+    let (status, _) = call(
+        &orgdesk,
+        &sumana,
+        "members/list",
+        &[("org_id", &rocky), ("query", ""), ("role", "")],
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // Switching is a new sign-in with the other organization (by id here);
+    // the provider's session makes it immediate, and her rights follow.
+    let back = sumana
+        .get(orgdesk.console(&format!(
+            "/auth/login?organization={rocky}&return_to=/organizations/{rocky}"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.url().path(), format!("/organizations/{rocky}"));
+    let (_, me) = call(&orgdesk, &sumana, "current-user", &[]).await;
+    assert_eq!(me["organization"]["name"], "rocky-mountain-high");
+    assert_eq!(members(&orgdesk, &sumana, &rocky, "", "").await.len(), 1);
+    let (status, _) = call(
+        &orgdesk,
+        &sumana,
+        "members/list",
+        &[("org_id", &adventurez), ("query", ""), ("role", "")],
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // Sally, admin of one organization, lands in it straight away.
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let (_, me) = call(&orgdesk, &sally, "current-user", &[]).await;
+    assert_eq!(me["organization"]["name"], "metahexa-bank");
+    // An organization she does not belong to: refused at sign-in.
+    let refused = sally
+        .get(orgdesk.console("/auth/login?organization=adventurez"))
+        .send()
+        .await
+        .unwrap();
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("did not let you in"), "{body}");
+}
