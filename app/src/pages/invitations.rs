@@ -110,6 +110,7 @@ fn Invitations(
             view! { <InvitationTable items=page.items rows /> }.into_any()
         }}
     }
+    .into_any()
 }
 
 /// Sending invitations: emails, roles, connection and lifetime.
@@ -168,6 +169,7 @@ fn InviteForm(
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -193,6 +195,7 @@ fn InvitationTable(items: Vec<InvitationRow>, rows: RowContext) -> impl IntoView
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// Which confirmation a row shows.
@@ -416,6 +419,7 @@ fn Invitation(invitation: InvitationRow, rows: RowContext) -> impl IntoView {
         </tr>
         {confirmation}
     }
+    .into_any()
 }
 
 /// The colours of a status badge.

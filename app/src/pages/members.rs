@@ -153,6 +153,7 @@ fn Members(
         <div class="mt-4">{next}</div>
         {add_form}
     }
+    .into_any()
 }
 
 #[component]
@@ -175,6 +176,7 @@ fn MemberTable(items: Vec<MemberRow>, rows: RowContext) -> impl IntoView {
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// One member's row, and below it, once "Remove" is pressed, the confirmation.
@@ -359,6 +361,7 @@ fn Member(member: MemberRow, rows: RowContext) -> impl IntoView {
         </tr>
         {confirmation}
     }
+    .into_any()
 }
 
 /// The "×" on a role chip: takes the role from the member.
@@ -447,6 +450,7 @@ fn AddPeople(
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 /// "pat@example.com now has: admin, viewer." after a role change.
