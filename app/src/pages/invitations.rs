@@ -4,7 +4,7 @@
 //! successful change the list is read again.
 
 use leptos::{
-    html::{Button, Textarea},
+    html::{Button, Form, Textarea},
     prelude::*,
 };
 use leptos_meta::Title;
@@ -122,13 +122,27 @@ fn InviteForm(
 ) -> impl IntoView {
     let chosen = RwSignal::new(Vec::<String>::new());
     let offered = grantable.clone();
+    // After a success the form starts afresh (the refetched page reuses its elements).
+    let form = NodeRef::<Form>::new();
+    Effect::watch(
+        move || create.version().get(),
+        move |_, _, _| {
+            if matches!(create.value().get_untracked(), Some(Ok(_))) {
+                chosen.set(Vec::new());
+                if let Some(form) = form.get_untracked() {
+                    form.reset();
+                }
+            }
+        },
+        false,
+    );
     let roles_value = move || join_roles(&offered, &chosen.read());
     let error = move || create.value().get().and_then(Result::err);
     let field = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
     view! {
         <section aria-labelledby="invite-title" class="mt-6 max-w-xl">
             <h2 id="invite-title" class="text-lg font-semibold">"Invite people"</h2>
-            <ActionForm action=create attr:id="invite" attr:class="mt-4 space-y-5">
+            <ActionForm action=create node_ref=form attr:novalidate="" attr:id="invite" attr:class="mt-4 space-y-5">
                 <input type="hidden" name="org_id" value=org_id />
                 <div>
                     <label for="invite-emails" class="block text-sm font-medium">"Emails"</label>
@@ -335,7 +349,7 @@ fn Invitation(invitation: InvitationRow, rows: RowContext) -> impl IntoView {
                             resend_error().and_then(|e| e.for_field("reason"))
                         });
                         view! {
-                            <ActionForm action=resend attr:class="max-w-xl space-y-3" attr:aria-labelledby=labelled_by>
+                            <ActionForm action=resend attr:novalidate="" attr:class="max-w-xl space-y-3" attr:aria-labelledby=labelled_by>
                                 <p id=question_id class="text-sm font-medium">
                                     {question}
                                 </p>
@@ -359,7 +373,7 @@ fn Invitation(invitation: InvitationRow, rows: RowContext) -> impl IntoView {
                             revoke_error().and_then(|e| e.for_field("reason"))
                         });
                         view! {
-                            <ActionForm action=revoke attr:class="max-w-xl space-y-3" attr:aria-labelledby=labelled_by>
+                            <ActionForm action=revoke attr:novalidate="" attr:class="max-w-xl space-y-3" attr:aria-labelledby=labelled_by>
                                 <p id=question_id class="text-sm font-medium">
                                     {question}
                                 </p>

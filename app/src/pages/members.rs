@@ -4,7 +4,7 @@
 //! After every successful change the list is read again.
 
 use leptos::{
-    html::{Button, Textarea},
+    html::{Button, Form, Textarea},
     prelude::*,
 };
 use leptos_meta::Title;
@@ -323,7 +323,7 @@ fn Member(member: MemberRow, rows: RowContext) -> impl IntoView {
                     <tr id=panel_id data-confirm-for=email
                         class="border-b border-red-100 bg-red-50/60 dark:border-red-950 dark:bg-red-950/30">
                         <td colspan=columns class="p-3">
-                            <ActionForm action=remove attr:class="max-w-xl space-y-3"
+                            <ActionForm action=remove attr:novalidate="" attr:class="max-w-xl space-y-3"
                                 attr:aria-labelledby=labelled_by>
                                 <p id=question_id class="text-sm font-medium">{question}</p>
                                 <input type="hidden" name="org_id" value=org_id />
@@ -420,6 +420,20 @@ fn AddPeople(
 ) -> impl IntoView {
     let chosen = RwSignal::new(Vec::<String>::new());
     let offered = grantable.clone();
+    // After a success the form starts afresh (the refetched page reuses its elements).
+    let form = NodeRef::<Form>::new();
+    Effect::watch(
+        move || add.version().get(),
+        move |_, _, _| {
+            if matches!(add.value().get_untracked(), Some(Ok(_))) {
+                chosen.set(Vec::new());
+                if let Some(form) = form.get_untracked() {
+                    form.reset();
+                }
+            }
+        },
+        false,
+    );
     let roles_value = move || join_roles(&offered, &chosen.read());
     let error = move || add.value().get().and_then(Result::err);
     let field = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
@@ -431,7 +445,7 @@ fn AddPeople(
                 "For people who already have an account. To bring in someone new, "
                 <a href=invitations class=LINK>"send an invitation"</a> "."
             </p>
-            <ActionForm action=add attr:id="add-members" attr:class="mt-4 space-y-5">
+            <ActionForm action=add node_ref=form attr:novalidate="" attr:id="add-members" attr:class="mt-4 space-y-5">
                 <input type="hidden" name="org_id" value=org_id />
                 <div>
                     <label for="add-emails" class="block text-sm font-medium">"Emails"</label>
