@@ -28,13 +28,13 @@ pub fn AuditTable(rows: Vec<AuditRow>, show_organization: bool) -> impl IntoView
                     {rows.into_iter().map(|row| { let action = row.action.clone(); view! {
                         <tr class="border-b border-slate-100 align-top dark:border-slate-900" data-action=action>
                             <td class="whitespace-nowrap py-2 pr-3">{row.at}</td>
-                            <td class="pr-3">{row.actor}</td>
-                            <td class="pr-3">{row.persona}</td>
-                            {show_organization.then(|| view! { <td class="pr-3">{row.organization.unwrap_or_default()}</td> })}
-                            <td class="pr-3 font-mono text-xs">{row.action}</td>
-                            <td class="max-w-xs pr-3">{row.reason.unwrap_or_default()}</td>
-                            <td class="pr-3">{row.outcome}</td>
-                            <td class="max-w-md break-all font-mono text-xs">
+                            <td class="py-2 pr-3">{row.actor}</td>
+                            <td class="py-2 pr-3">{row.persona}</td>
+                            {show_organization.then(|| view! { <td class="py-2 pr-3">{row.organization.unwrap_or_default()}</td> })}
+                            <td class="py-2 pr-3 font-mono text-xs">{row.action}</td>
+                            <td class="max-w-xs py-2 pr-3">{row.reason.unwrap_or_default()}</td>
+                            <td class="py-2 pr-3">{row.outcome}</td>
+                            <td class="max-w-md break-all py-2 font-mono text-xs">
                                 {row.before.map(|b| view! { <div>"before: " {b}</div> })}
                                 {row.after.map(|a| view! { <div>"after: " {a}</div> })}
                             </td>
