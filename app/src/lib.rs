@@ -18,6 +18,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -64,15 +65,17 @@ pub fn App() -> impl IntoView {
         <Title text="Orgdesk" />
         <Router>
             <Layout>
+                // Pages with GET forms and paging links render in full on the server
+                // (`Async`), so they work, with their titles, before or without WASM.
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/organizations") view=OrganizationsPage />
+                    <Route path=path!("/organizations") view=OrganizationsPage ssr=SsrMode::Async />
                     <Route path=path!("/organizations/new") view=NewOrganizationPage />
                     <Route path=path!("/organizations/:id") view=OrganizationPage />
-                    <Route path=path!("/organizations/:id/members") view=MembersPage />
-                    <Route path=path!("/organizations/:id/invitations") view=InvitationsPage />
-                    <Route path=path!("/organizations/:id/audit") view=OrganizationAuditPage />
-                    <Route path=path!("/people") view=PeoplePage />
+                    <Route path=path!("/organizations/:id/members") view=MembersPage ssr=SsrMode::Async />
+                    <Route path=path!("/organizations/:id/invitations") view=InvitationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/organizations/:id/audit") view=OrganizationAuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/people") view=PeoplePage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage />
                 </Routes>
             </Layout>
