@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod components;
+pub mod links;
 pub mod pages;
 pub mod theme;
 
@@ -17,6 +18,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -24,8 +26,9 @@ use leptos_router::{
 use crate::api::{AppError, Me, current_user};
 use crate::components::layout::Layout;
 use crate::pages::{
-    audit::AuditPage, home::HomePage, not_found::NotFound, organization::OrganizationPage,
-    organization_new::NewOrganizationPage, organizations::OrganizationsPage,
+    audit::AuditPage, home::HomePage, invitations::InvitationsPage, members::MembersPage,
+    not_found::NotFound, organization::OrganizationPage, organization_audit::OrganizationAuditPage,
+    organization_new::NewOrganizationPage, organizations::OrganizationsPage, people::PeoplePage,
 };
 
 /// The signed-in person, loaded once per page and shared through context.
@@ -62,11 +65,17 @@ pub fn App() -> impl IntoView {
         <Title text="Orgdesk" />
         <Router>
             <Layout>
+                // Pages with GET forms and paging links render in full on the server
+                // (`Async`), so they work, with their titles, before or without WASM.
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/organizations") view=OrganizationsPage />
+                    <Route path=path!("/organizations") view=OrganizationsPage ssr=SsrMode::Async />
                     <Route path=path!("/organizations/new") view=NewOrganizationPage />
                     <Route path=path!("/organizations/:id") view=OrganizationPage />
+                    <Route path=path!("/organizations/:id/members") view=MembersPage ssr=SsrMode::Async />
+                    <Route path=path!("/organizations/:id/invitations") view=InvitationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/organizations/:id/audit") view=OrganizationAuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/people") view=PeoplePage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage />
                 </Routes>
             </Layout>

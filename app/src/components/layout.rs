@@ -2,8 +2,13 @@
 
 use leptos::prelude::*;
 
-use crate::components::{theme_toggle::ThemeToggle, user_menu::UserMenu};
+use crate::CurrentUser;
+use crate::components::{
+    org_switcher::OrgSwitcher, theme_toggle::ThemeToggle, user_menu::UserMenu,
+};
 use crate::theme::Theme;
+
+const NAV_LINK: &str = "text-sm hover:text-indigo-600 dark:hover:text-indigo-400";
 
 /// The common page frame. Once the browser has hydrated it, the root carries
 /// `data-hydrated` (effects run only in the browser), which end2end tests wait for.
@@ -11,6 +16,8 @@ use crate::theme::Theme;
 pub fn Layout(children: Children) -> impl IntoView {
     let theme = RwSignal::new(Theme::current());
     let hydrated = RwSignal::new(false);
+    let me = expect_context::<CurrentUser>();
+    let may = move |what: fn(&crate::api::Me) -> bool| matches!(me.0.get(), Some(Ok(Some(me))) if what(&me));
     Effect::new(move |_| hydrated.set(true));
 
     let root_class = move || {
@@ -31,10 +38,18 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <a href="/" class="text-lg font-semibold tracking-tight hover:text-indigo-600 dark:hover:text-indigo-400">
                             "Orgdesk"
                         </a>
-                        <a href="/organizations" class="text-sm hover:text-indigo-600 dark:hover:text-indigo-400">"Organizations"</a>
-                        <a href="/audit" class="text-sm hover:text-indigo-600 dark:hover:text-indigo-400">"Audit log"</a>
+                        <a href="/organizations" class=NAV_LINK>"Organizations"</a>
+                        <Suspense fallback=|| ()>
+                            {move || may(|me| me.can_look_up_people).then(|| view! {
+                                <a href="/people" class=NAV_LINK>"People"</a>
+                            })}
+                            {move || may(|me| me.can_read_audit_log).then(|| view! {
+                                <a href="/audit" class=NAV_LINK>"Audit log"</a>
+                            })}
+                        </Suspense>
                     </nav>
                     <div class="flex items-center gap-4">
+                        <OrgSwitcher />
                         <UserMenu />
                         <ThemeToggle theme />
                     </div>

@@ -2,7 +2,11 @@
 
 pub mod audit;
 pub mod home;
+pub mod invitations;
+pub mod members;
 pub mod not_found;
 pub mod organization;
+pub mod organization_audit;
 pub mod organization_new;
 pub mod organizations;
+pub mod people;

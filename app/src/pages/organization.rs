@@ -10,7 +10,10 @@ use crate::{
         AppError, DeleteOrganization, OrganizationView, UpdateOrganization, get_organization,
         metadata_to_text,
     },
-    components::notice::{BUTTON, Confirmation, DANGER, ErrorNotice, FieldError, INPUT},
+    components::{
+        notice::{BUTTON, Confirmation, DANGER, ErrorNotice, FieldError, INPUT},
+        org_tabs::{OrgTabs, Tab, TabFlags},
+    },
 };
 
 #[component]
@@ -40,7 +43,8 @@ fn Organization(org: OrganizationView, update: ServerAction<UpdateOrganization>)
     view! {
         <Title text=format!("{title} · Orgdesk") />
         <h1 class="text-2xl font-bold">{title}</h1>
-        <dl class="mt-4 grid max-w-xl grid-cols-3 gap-2 text-sm">
+        <OrgTabs org_id=org.id.clone() flags=TabFlags::of(&org) current=Tab::Overview />
+        <dl class="mt-6 grid max-w-xl grid-cols-3 gap-2 text-sm">
             <dt class="text-slate-500">"Name"</dt><dd class="col-span-2 font-mono" id="org-name">{org.name.clone()}</dd>
             <dt class="text-slate-500">"ID"</dt><dd class="col-span-2 font-mono">{org.id.clone()}</dd>
             <dt class="text-slate-500">"You act as"</dt><dd class="col-span-2">{org.persona.clone()}</dd>
