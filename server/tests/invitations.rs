@@ -9,26 +9,6 @@ mod support;
 use serde_json::Value;
 use support::TestOrgdesk;
 
-async fn call(
-    orgdesk: &TestOrgdesk,
-    client: &reqwest::Client,
-    endpoint: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let response = client
-        .post(orgdesk.console(&format!("/api/{endpoint}")))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let body = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&body).unwrap_or(Value::String(body)),
-    )
-}
-
 /// The first invitation link in the provider's outbox sent to `email`.
 async fn link_for(orgdesk: &TestOrgdesk, email: &str) -> String {
     let page = reqwest::get(orgdesk.provider("dev/outbox"))
@@ -47,7 +27,9 @@ async fn link_for(orgdesk: &TestOrgdesk, email: &str) -> String {
 }
 
 async fn invitations(orgdesk: &TestOrgdesk, client: &reqwest::Client, org: &str) -> Vec<Value> {
-    let (status, page) = call(orgdesk, client, "invitations/list", &[("org_id", org)]).await;
+    let (status, page) = orgdesk
+        .call(client, "invitations/list", &[("org_id", org)])
+        .await;
     assert_eq!(status, 200, "{page}");
     page["items"].as_array().unwrap().clone()
 }
@@ -63,9 +45,11 @@ fn status_of<'a>(list: &'a [Value], email: &str) -> Vec<&'a str> {
 async fn an_invited_person_signs_up_through_the_link_and_becomes_a_member_with_the_role() {
     let orgdesk = support::start_demo().await;
     let sally = orgdesk.signed_in("sally@metahexa.example").await;
-    let (_, me) = call(&orgdesk, &sally, "current-user", &[]).await;
+    let (_, me) = orgdesk.call(&sally, "current-user", &[]).await;
     let bank = me["organization"]["id"].as_str().unwrap().to_owned();
-    let (_, page) = call(&orgdesk, &sally, "invitations/list", &[("org_id", &bank)]).await;
+    let (_, page) = orgdesk
+        .call(&sally, "invitations/list", &[("org_id", &bank)])
+        .await;
     let member_role = page["grantable"]
         .as_array()
         .unwrap()
@@ -75,38 +59,38 @@ async fn an_invited_person_signs_up_through_the_link_and_becomes_a_member_with_t
         .unwrap();
 
     // Bad input changes nothing.
-    let (status, answer) = call(
-        &orgdesk,
-        &sally,
-        "invitations/create",
-        &[
-            ("org_id", &bank),
-            ("emails", "newbie@metahexa.example, not-an-email"),
-            ("roles", &member_role),
-            ("connection_id", ""),
-            ("ttl_days", "7"),
-        ],
-    )
-    .await;
+    let (status, answer) = orgdesk
+        .call(
+            &sally,
+            "invitations/create",
+            &[
+                ("org_id", &bank),
+                ("emails", "newbie@metahexa.example, not-an-email"),
+                ("roles", &member_role),
+                ("connection_id", ""),
+                ("ttl_days", "7"),
+            ],
+        )
+        .await;
     assert_eq!(
         (status, &answer["Invalid"]["field"]),
         (400, &Value::from("emails"))
     );
     assert!(invitations(&orgdesk, &sally, &bank).await.is_empty());
 
-    let (status, created) = call(
-        &orgdesk,
-        &sally,
-        "invitations/create",
-        &[
-            ("org_id", &bank),
-            ("emails", "Newbie@MetaHexa.example\nsecond@metahexa.example"),
-            ("roles", &member_role),
-            ("connection_id", ""),
-            ("ttl_days", "3"),
-        ],
-    )
-    .await;
+    let (status, created) = orgdesk
+        .call(
+            &sally,
+            "invitations/create",
+            &[
+                ("org_id", &bank),
+                ("emails", "Newbie@MetaHexa.example\nsecond@metahexa.example"),
+                ("roles", &member_role),
+                ("connection_id", ""),
+                ("ttl_days", "3"),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{created}");
     assert_eq!(created.as_array().unwrap().len(), 2);
     let list = invitations(&orgdesk, &sally, &bank).await;
@@ -150,19 +134,19 @@ async fn an_invited_person_signs_up_through_the_link_and_becomes_a_member_with_t
         .unwrap();
     assert_eq!(signed_up.url().path(), "/", "lands on the console's home");
     assert!(signed_up.status().is_success());
-    let (_, me) = call(&orgdesk, &browser, "current-user", &[]).await;
+    let (_, me) = orgdesk.call(&browser, "current-user", &[]).await;
     assert_eq!(me["email"], "newbie@metahexa.example");
     assert_eq!(me["organization"]["name"], "metahexa-bank");
     assert_eq!(me["persona"], "member");
 
     // Sally sees Nia with the invited role, and the invitation as accepted.
-    let (_, members) = call(
-        &orgdesk,
-        &sally,
-        "members/list",
-        &[("org_id", &bank), ("query", "newbie"), ("role", "")],
-    )
-    .await;
+    let (_, members) = orgdesk
+        .call(
+            &sally,
+            "members/list",
+            &[("org_id", &bank), ("query", "newbie"), ("role", "")],
+        )
+        .await;
     assert_eq!(
         members["items"][0]["roles"],
         serde_json::json!(["Org Member"])
@@ -190,59 +174,59 @@ async fn the_help_desk_resends_with_a_reason_the_admin_reads_it_and_revoked_link
     let orgdesk = support::start_demo().await;
     let sally = orgdesk.signed_in("sally@metahexa.example").await;
     let help = orgdesk.signed_in("helpdesk@travel0.example").await;
-    let (_, me) = call(&orgdesk, &sally, "current-user", &[]).await;
+    let (_, me) = orgdesk.call(&sally, "current-user", &[]).await;
     let bank = me["organization"]["id"].as_str().unwrap().to_owned();
-    let (status, created) = call(
-        &orgdesk,
-        &sally,
-        "invitations/create",
-        &[
-            ("org_id", &bank),
-            ("emails", "lost@metahexa.example"),
-            ("roles", ""),
-            ("connection_id", ""),
-            ("ttl_days", "7"),
-        ],
-    )
-    .await;
+    let (status, created) = orgdesk
+        .call(
+            &sally,
+            "invitations/create",
+            &[
+                ("org_id", &bank),
+                ("emails", "lost@metahexa.example"),
+                ("roles", ""),
+                ("connection_id", ""),
+                ("ttl_days", "7"),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{created}");
     let first = created[0]["id"].as_str().unwrap().to_owned();
     let first_link = link_for(&orgdesk, "lost@metahexa.example").await;
 
     // The help desk may not invite, and resends only with a reason.
-    let (status, _) = call(
-        &orgdesk,
-        &help,
-        "invitations/create",
-        &[
-            ("org_id", &bank),
-            ("emails", "x@metahexa.example"),
-            ("roles", ""),
-            ("connection_id", ""),
-            ("ttl_days", "7"),
-        ],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &help,
+            "invitations/create",
+            &[
+                ("org_id", &bank),
+                ("emails", "x@metahexa.example"),
+                ("roles", ""),
+                ("connection_id", ""),
+                ("ttl_days", "7"),
+            ],
+        )
+        .await;
     assert_eq!(status, 403);
-    let (status, answer) = call(
-        &orgdesk,
-        &help,
-        "invitations/resend",
-        &[("org_id", &bank), ("id", &first), ("reason", "")],
-    )
-    .await;
+    let (status, answer) = orgdesk
+        .call(
+            &help,
+            "invitations/resend",
+            &[("org_id", &bank), ("id", &first), ("reason", "")],
+        )
+        .await;
     assert_eq!(
         (status, &answer["Invalid"]["field"]),
         (400, &Value::from("reason"))
     );
     let reason = "Ticket 5120: the email went to spam";
-    let (status, resent) = call(
-        &orgdesk,
-        &help,
-        "invitations/resend",
-        &[("org_id", &bank), ("id", &first), ("reason", reason)],
-    )
-    .await;
+    let (status, resent) = orgdesk
+        .call(
+            &help,
+            "invitations/resend",
+            &[("org_id", &bank), ("id", &first), ("reason", reason)],
+        )
+        .await;
     assert_eq!(status, 200, "{resent}");
     let second = resent["id"].as_str().unwrap().to_owned();
     assert_ne!(first, second);
@@ -259,7 +243,9 @@ async fn the_help_desk_resends_with_a_reason_the_admin_reads_it_and_revoked_link
     );
 
     // Sally reads who resent it, as which persona, and why.
-    let (_, log) = call(&orgdesk, &sally, "audit/organization", &[("org_id", &bank)]).await;
+    let (_, log) = orgdesk
+        .call(&sally, "audit/organization", &[("org_id", &bank)])
+        .await;
     let entry = &log["entries"][0];
     assert_eq!(entry["action"], "invitation.resend");
     assert_eq!(entry["persona"], "help desk");
@@ -274,13 +260,13 @@ async fn the_help_desk_resends_with_a_reason_the_admin_reads_it_and_revoked_link
         .unwrap();
     let dead = browser.get(&first_link).send().await.unwrap();
     assert_eq!(dead.status(), 403);
-    let (status, _) = call(
-        &orgdesk,
-        &sally,
-        "invitations/revoke",
-        &[("org_id", &bank), ("id", &second), ("reason", "")],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &sally,
+            "invitations/revoke",
+            &[("org_id", &bank), ("id", &second), ("reason", "")],
+        )
+        .await;
     assert_eq!(status, 200);
     let list = invitations(&orgdesk, &sally, &bank).await;
     assert_eq!(
@@ -292,12 +278,12 @@ async fn the_help_desk_resends_with_a_reason_the_admin_reads_it_and_revoked_link
     let sumana = orgdesk
         .signed_in_to("sumana@adventurez.example", "adventurez")
         .await;
-    let (status, _) = call(
-        &orgdesk,
-        &sumana,
-        "invitations/revoke",
-        &[("org_id", &bank), ("id", &second), ("reason", "")],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &sumana,
+            "invitations/revoke",
+            &[("org_id", &bank), ("id", &second), ("reason", "")],
+        )
+        .await;
     assert_eq!(status, 404);
 }

@@ -12,34 +12,17 @@ mod support;
 use serde_json::Value;
 use support::TestOrgdesk;
 
-/// Calls a server function; the status and the JSON answer.
-async fn call(
-    orgdesk: &TestOrgdesk,
-    client: &reqwest::Client,
-    endpoint: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let response = client
-        .post(orgdesk.console(&format!("/api/{endpoint}")))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let body = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&body).unwrap_or(Value::String(body)),
-    )
-}
-
 async fn org_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, name: &str) -> String {
-    let (_, page) = call(orgdesk, staff, "organizations/list", &[("query", name)]).await;
+    let (_, page) = orgdesk
+        .call(staff, "organizations/list", &[("query", name)])
+        .await;
     page["items"][0]["id"].as_str().unwrap().to_owned()
 }
 
 async fn user_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, email: &str) -> String {
-    let (_, found) = call(orgdesk, staff, "people/lookup", &[("email", email)]).await;
+    let (_, found) = orgdesk
+        .call(staff, "people/lookup", &[("email", email)])
+        .await;
     found[0]["user_id"].as_str().unwrap().to_owned()
 }
 
@@ -51,13 +34,13 @@ async fn members(
     query: &str,
     role: &str,
 ) -> Vec<(String, Vec<String>)> {
-    let (status, page) = call(
-        orgdesk,
-        client,
-        "members/list",
-        &[("org_id", org), ("query", query), ("role", role)],
-    )
-    .await;
+    let (status, page) = orgdesk
+        .call(
+            client,
+            "members/list",
+            &[("org_id", org), ("query", query), ("role", role)],
+        )
+        .await;
     assert_eq!(status, 200, "{page}");
     page["items"]
         .as_array()
@@ -79,13 +62,13 @@ async fn members(
 
 /// The id of a role, by name, from the page's role list.
 async fn role_id(orgdesk: &TestOrgdesk, client: &reqwest::Client, org: &str, name: &str) -> String {
-    let (_, page) = call(
-        orgdesk,
-        client,
-        "members/list",
-        &[("org_id", org), ("query", ""), ("role", "")],
-    )
-    .await;
+    let (_, page) = orgdesk
+        .call(
+            client,
+            "members/list",
+            &[("org_id", org), ("query", ""), ("role", "")],
+        )
+        .await;
     page["roles"]
         .as_array()
         .unwrap()
@@ -130,13 +113,13 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
             ),
         ]
     );
-    let (_, page) = call(
-        &orgdesk,
-        &sally,
-        "members/list",
-        &[("org_id", &bank), ("query", ""), ("role", "")],
-    )
-    .await;
+    let (_, page) = orgdesk
+        .call(
+            &sally,
+            "members/list",
+            &[("org_id", &bank), ("query", ""), ("role", "")],
+        )
+        .await;
     let grantable: Vec<&str> = page["grantable"]
         .as_array()
         .unwrap()
@@ -163,13 +146,13 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
     let billing = role_id(&orgdesk, &sally, &bank, "Billing Viewer").await;
     let owner = role_id(&orgdesk, &sally, &bank, "Account Owner").await;
     let staff_role = {
-        let (_, page) = call(
-            &orgdesk,
-            &staff,
-            "members/list",
-            &[("org_id", &bank), ("query", ""), ("role", "")],
-        )
-        .await;
+        let (_, page) = orgdesk
+            .call(
+                &staff,
+                "members/list",
+                &[("org_id", &bank), ("query", ""), ("role", "")],
+            )
+            .await;
         assert!(
             !page["roles"].to_string().contains("Orgdesk Staff"),
             "not even to staff"
@@ -178,13 +161,13 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
     };
     // Beyond the ceiling: a role Sally does not hold, one that is not delegable, a staff role.
     for role in [&billing, &owner, &staff_role.to_owned()] {
-        let (status, answer) = call(
-            &orgdesk,
-            &sally,
-            "members/assign-role",
-            &[("org_id", &bank), ("user_id", &pat), ("role_id", role)],
-        )
-        .await;
+        let (status, answer) = orgdesk
+            .call(
+                &sally,
+                "members/assign-role",
+                &[("org_id", &bank), ("user_id", &pat), ("role_id", role)],
+            )
+            .await;
         assert_eq!(
             (status, invalid_field(&answer)),
             (400, "roles"),
@@ -192,13 +175,13 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         );
     }
     // Within it.
-    let (status, answer) = call(
-        &orgdesk,
-        &sally,
-        "members/assign-role",
-        &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
-    )
-    .await;
+    let (status, answer) = orgdesk
+        .call(
+            &sally,
+            "members/assign-role",
+            &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
+        )
+        .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(
         answer["roles"],
@@ -213,49 +196,49 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         ["pat@metahexa.example", "sally@metahexa.example"],
         "the role filter follows the change"
     );
-    let (status, _) = call(
-        &orgdesk,
-        &sally,
-        "members/unassign-role",
-        &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &sally,
+            "members/unassign-role",
+            &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
+        )
+        .await;
     assert_eq!(status, 200);
 
     // The last admin stays.
-    let (status, answer) = call(
-        &orgdesk,
-        &sally,
-        "members/unassign-role",
-        &[
-            ("org_id", &bank),
-            ("user_id", &sally_id),
-            ("role_id", &admin),
-        ],
-    )
-    .await;
+    let (status, answer) = orgdesk
+        .call(
+            &sally,
+            "members/unassign-role",
+            &[
+                ("org_id", &bank),
+                ("user_id", &sally_id),
+                ("role_id", &admin),
+            ],
+        )
+        .await;
     assert_eq!(status, 409, "{answer}");
     assert!(
         answer.to_string().contains("at least one admin"),
         "{answer}"
     );
-    let (status, _) = call(
-        &orgdesk,
-        &staff,
-        "members/remove",
-        &[("org_id", &bank), ("user_id", &sally_id), ("reason", "")],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &staff,
+            "members/remove",
+            &[("org_id", &bank), ("user_id", &sally_id), ("reason", "")],
+        )
+        .await;
     assert_eq!(status, 409, "not even staff remove the last admin");
 
     // Olu holds a role Sally cannot grant: only staff remove Olu.
-    let (status, answer) = call(
-        &orgdesk,
-        &sally,
-        "members/remove",
-        &[("org_id", &bank), ("user_id", &olu), ("reason", "")],
-    )
-    .await;
+    let (status, answer) = orgdesk
+        .call(
+            &sally,
+            "members/remove",
+            &[("org_id", &bank), ("user_id", &olu), ("reason", "")],
+        )
+        .await;
     assert_eq!(
         (status, invalid_field(&answer)),
         (400, "member"),
@@ -263,17 +246,17 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
     );
 
     // Adding existing people by email: all known, or nothing changes.
-    let (status, answer) = call(
-        &orgdesk,
-        &sally,
-        "members/add",
-        &[
-            ("org_id", &bank),
-            ("emails", "jonno@suzies.example, nobody@nowhere.example"),
-            ("roles", &admin),
-        ],
-    )
-    .await;
+    let (status, answer) = orgdesk
+        .call(
+            &sally,
+            "members/add",
+            &[
+                ("org_id", &bank),
+                ("emails", "jonno@suzies.example, nobody@nowhere.example"),
+                ("roles", &admin),
+            ],
+        )
+        .await;
     assert_eq!(
         (status, invalid_field(&answer)),
         (400, "emails"),
@@ -285,17 +268,17 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         0,
         "nothing changed"
     );
-    let (status, answer) = call(
-        &orgdesk,
-        &sally,
-        "members/add",
-        &[
-            ("org_id", &bank),
-            ("emails", "Jonno@Suzies.example"),
-            ("roles", &admin),
-        ],
-    )
-    .await;
+    let (status, answer) = orgdesk
+        .call(
+            &sally,
+            "members/add",
+            &[
+                ("org_id", &bank),
+                ("emails", "Jonno@Suzies.example"),
+                ("roles", &admin),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(
         members(&orgdesk, &sally, &bank, "jonno", "").await,
@@ -309,31 +292,33 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
     );
 
     // Now there is another admin, Sally may step down, and remove Pat.
-    let (status, _) = call(
-        &orgdesk,
-        &sally,
-        "members/remove",
-        &[("org_id", &bank), ("user_id", &pat), ("reason", "")],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &sally,
+            "members/remove",
+            &[("org_id", &bank), ("user_id", &pat), ("reason", "")],
+        )
+        .await;
     assert_eq!(status, 200);
     assert!(members(&orgdesk, &sally, &bank, "pat", "").await.is_empty());
-    let (status, answer) = call(
-        &orgdesk,
-        &sally,
-        "members/unassign-role",
-        &[
-            ("org_id", &bank),
-            ("user_id", &sally_id),
-            ("role_id", &admin),
-        ],
-    )
-    .await;
+    let (status, answer) = orgdesk
+        .call(
+            &sally,
+            "members/unassign-role",
+            &[
+                ("org_id", &bank),
+                ("user_id", &sally_id),
+                ("role_id", &admin),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{answer}");
     let _ = jonno;
 
     // Every change is in the bank's audit log, as Sally the customer admin.
-    let (_, log) = call(&orgdesk, &staff, "audit/organization", &[("org_id", &bank)]).await;
+    let (_, log) = orgdesk
+        .call(&staff, "audit/organization", &[("org_id", &bank)])
+        .await;
     let entries = log["entries"].as_array().unwrap();
     let actions: Vec<&str> = entries
         .iter()
@@ -382,13 +367,13 @@ async fn another_organizations_people_are_not_found_and_the_help_desk_gives_reas
             ("members/assign-role", ("role_id", admin.as_str())),
             ("members/unassign-role", ("role_id", admin.as_str())),
         ] {
-            let (status, answer) = call(
-                &orgdesk,
-                &sally,
-                endpoint,
-                &[("org_id", org), ("user_id", user), extra],
-            )
-            .await;
+            let (status, answer) = orgdesk
+                .call(
+                    &sally,
+                    endpoint,
+                    &[("org_id", org), ("user_id", user), extra],
+                )
+                .await;
             assert_eq!(
                 (status, answer.clone()),
                 (404, Value::String("NotFound".into())),
@@ -396,13 +381,13 @@ async fn another_organizations_people_are_not_found_and_the_help_desk_gives_reas
             );
         }
     }
-    let (status, _) = call(
-        &orgdesk,
-        &sally,
-        "members/list",
-        &[("org_id", &adventurez), ("query", ""), ("role", "")],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &sally,
+            "members/list",
+            &[("org_id", &adventurez), ("query", ""), ("role", "")],
+        )
+        .await;
     assert_eq!(status, 404);
     assert_eq!(
         members(&orgdesk, &staff, &adventurez, "", "").await.len(),
@@ -412,46 +397,48 @@ async fn another_organizations_people_are_not_found_and_the_help_desk_gives_reas
 
     // The help desk reads, removes only with a reason, and changes nothing else.
     assert_eq!(members(&orgdesk, &help, &bank, "pat", "").await.len(), 1);
-    let (status, answer) = call(
-        &orgdesk,
-        &help,
-        "members/remove",
-        &[("org_id", &bank), ("user_id", &pat), ("reason", "")],
-    )
-    .await;
+    let (status, answer) = orgdesk
+        .call(
+            &help,
+            "members/remove",
+            &[("org_id", &bank), ("user_id", &pat), ("reason", "")],
+        )
+        .await;
     assert_eq!((status, invalid_field(&answer)), (400, "reason"));
-    let (status, _) = call(
-        &orgdesk,
-        &help,
-        "members/assign-role",
-        &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &help,
+            "members/assign-role",
+            &[("org_id", &bank), ("user_id", &pat), ("role_id", &admin)],
+        )
+        .await;
     assert_eq!(status, 403);
-    let (status, _) = call(
-        &orgdesk,
-        &help,
-        "members/add",
-        &[
-            ("org_id", &bank),
-            ("emails", "jonno@suzies.example"),
-            ("roles", ""),
-        ],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &help,
+            "members/add",
+            &[
+                ("org_id", &bank),
+                ("emails", "jonno@suzies.example"),
+                ("roles", ""),
+            ],
+        )
+        .await;
     assert_eq!(status, 403);
     let reason = "Ticket 4411: Pat left the bank, asked by Sally by phone";
-    let (status, answer) = call(
-        &orgdesk,
-        &help,
-        "members/remove",
-        &[("org_id", &bank), ("user_id", &pat), ("reason", reason)],
-    )
-    .await;
+    let (status, answer) = orgdesk
+        .call(
+            &help,
+            "members/remove",
+            &[("org_id", &bank), ("user_id", &pat), ("reason", reason)],
+        )
+        .await;
     assert_eq!(status, 200, "{answer}");
 
     // Sally reads it in her organization's log, with who and as which persona.
-    let (status, log) = call(&orgdesk, &sally, "audit/organization", &[("org_id", &bank)]).await;
+    let (status, log) = orgdesk
+        .call(&sally, "audit/organization", &[("org_id", &bank)])
+        .await;
     assert_eq!(status, 200, "{log}");
     let entry = &log["entries"][0];
     assert_eq!(entry["action"], "member.remove");
@@ -464,13 +451,9 @@ async fn another_organizations_people_are_not_found_and_the_help_desk_gives_reas
             .unwrap()
             .contains("pat@metahexa.example")
     );
-    let (status, _) = call(
-        &orgdesk,
-        &sally,
-        "audit/organization",
-        &[("org_id", &adventurez)],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(&sally, "audit/organization", &[("org_id", &adventurez)])
+        .await;
     assert_eq!(status, 404, "not another organization's log");
 }
 
@@ -478,13 +461,13 @@ async fn another_organizations_people_are_not_found_and_the_help_desk_gives_reas
 async fn people_are_found_by_email_with_every_organization_and_their_roles_in_each() {
     let orgdesk = support::start_demo().await;
     let help = orgdesk.signed_in("helpdesk@travel0.example").await;
-    let (status, found) = call(
-        &orgdesk,
-        &help,
-        "people/lookup",
-        &[("email", "SUMANA@adventurez.example")],
-    )
-    .await;
+    let (status, found) = orgdesk
+        .call(
+            &help,
+            "people/lookup",
+            &[("email", "SUMANA@adventurez.example")],
+        )
+        .await;
     assert_eq!(status, 200, "{found}");
     let orgs: Vec<(String, Value)> = found[0]["organizations"]
         .as_array()
@@ -510,13 +493,13 @@ async fn people_are_found_by_email_with_every_organization_and_their_roles_in_ea
             ),
         ]
     );
-    let (_, none) = call(
-        &orgdesk,
-        &help,
-        "people/lookup",
-        &[("email", "nobody@nowhere.example")],
-    )
-    .await;
+    let (_, none) = orgdesk
+        .call(
+            &help,
+            "people/lookup",
+            &[("email", "nobody@nowhere.example")],
+        )
+        .await;
     assert_eq!(none, serde_json::json!([]));
 }
 
@@ -529,36 +512,36 @@ async fn an_admin_of_two_organizations_acts_in_the_one_signed_in_to_and_switches
 
     // Signed in without an organization, Sumana picks one: she acts in none yet.
     let sumana = orgdesk.signed_in("sumana@adventurez.example").await;
-    let (_, me) = call(&orgdesk, &sumana, "current-user", &[]).await;
+    let (_, me) = orgdesk.call(&sumana, "current-user", &[]).await;
     assert_eq!(me["organization"], Value::Null);
     assert_eq!(me["organizations"].as_array().unwrap().len(), 2);
-    let (status, _) = call(
-        &orgdesk,
-        &sumana,
-        "members/list",
-        &[("org_id", &adventurez), ("query", ""), ("role", "")],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &sumana,
+            "members/list",
+            &[("org_id", &adventurez), ("query", ""), ("role", "")],
+        )
+        .await;
     assert_eq!(status, 404);
 
     // Signed in to AdventureZ: she acts there, and not in Rocky Mountain High.
     let sumana = orgdesk
         .signed_in_to("sumana@adventurez.example", "adventurez")
         .await;
-    let (_, me) = call(&orgdesk, &sumana, "current-user", &[]).await;
+    let (_, me) = orgdesk.call(&sumana, "current-user", &[]).await;
     assert_eq!(me["organization"]["name"], "adventurez");
     assert_eq!(me["persona"], "customer admin");
     assert_eq!(
         members(&orgdesk, &sumana, &adventurez, "", "").await.len(),
         1
     );
-    let (status, _) = call(
-        &orgdesk,
-        &sumana,
-        "members/list",
-        &[("org_id", &rocky), ("query", ""), ("role", "")],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &sumana,
+            "members/list",
+            &[("org_id", &rocky), ("query", ""), ("role", "")],
+        )
+        .await;
     assert_eq!(status, 404);
 
     // Switching is a new sign-in with the other organization (by id here);
@@ -571,21 +554,21 @@ async fn an_admin_of_two_organizations_acts_in_the_one_signed_in_to_and_switches
         .await
         .unwrap();
     assert_eq!(back.url().path(), format!("/organizations/{rocky}"));
-    let (_, me) = call(&orgdesk, &sumana, "current-user", &[]).await;
+    let (_, me) = orgdesk.call(&sumana, "current-user", &[]).await;
     assert_eq!(me["organization"]["name"], "rocky-mountain-high");
     assert_eq!(members(&orgdesk, &sumana, &rocky, "", "").await.len(), 1);
-    let (status, _) = call(
-        &orgdesk,
-        &sumana,
-        "members/list",
-        &[("org_id", &adventurez), ("query", ""), ("role", "")],
-    )
-    .await;
+    let (status, _) = orgdesk
+        .call(
+            &sumana,
+            "members/list",
+            &[("org_id", &adventurez), ("query", ""), ("role", "")],
+        )
+        .await;
     assert_eq!(status, 404);
 
     // Sally, admin of one organization, lands in it straight away.
     let sally = orgdesk.signed_in("sally@metahexa.example").await;
-    let (_, me) = call(&orgdesk, &sally, "current-user", &[]).await;
+    let (_, me) = orgdesk.call(&sally, "current-user", &[]).await;
     assert_eq!(me["organization"]["name"], "metahexa-bank");
     // An organization she does not belong to: refused at sign-in.
     let refused = sally

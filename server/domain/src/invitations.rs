@@ -13,14 +13,13 @@ use crate::{
     Persona, ServiceError,
     organizations::Context,
     permissions::*,
-    policy::check,
     ports::{
         AuditLog, IdentityProvider, Invitation, InvitationLog, NewInvitation, Organization, People,
         PortError, RoleRef, SentInvitation,
     },
     reason::reason_for,
-    roles::RoleRules,
-    service::{Change, audited, internal, parse_emails, port_error},
+    roles::{RoleChoices, RoleRules},
+    service::{Change, audited, internal, load_for, parse_emails, port_error},
 };
 
 /// At most this many emails in one request.
@@ -115,35 +114,27 @@ impl InvitationService {
         org_id: &str,
         permission: crate::Permission,
     ) -> Result<(Organization, Persona), ServiceError> {
-        check(cx.principal, INVITATIONS_READ, Some(org_id))?;
-        let org = self.orgs.organization(org_id).await.map_err(conflict)?;
-        let persona = check(cx.principal, permission, Some(&org.id))?;
-        Ok((org, persona))
+        load_for(
+            &*self.orgs,
+            cx,
+            org_id,
+            INVITATIONS_READ,
+            permission,
+            conflict,
+        )
+        .await
     }
 
-    async fn grantable(
+    async fn role_choices(
         &self,
         cx: Context<'_>,
         org_id: &str,
         persona: Persona,
-    ) -> Result<(Vec<RoleRef>, Vec<RoleRef>), ServiceError> {
-        let visible = self
-            .rules
-            .organization_roles(self.people.roles().await.map_err(conflict)?);
-        let held: Vec<String> = if persona == Persona::CustomerAdmin {
-            let me = &cx.principal.expect("checked").user_id;
-            self.people
-                .member_roles(org_id, me)
-                .await
-                .map_err(conflict)?
-                .into_iter()
-                .map(|r| r.name)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let grantable = self.rules.grantable(persona, &visible, &held);
-        Ok((visible, grantable))
+    ) -> Result<RoleChoices, ServiceError> {
+        let principal = cx.principal.expect("checked");
+        RoleChoices::load(&*self.people, &self.rules, principal, org_id, persona)
+            .await
+            .map_err(conflict)
     }
 
     /// The organization's invitations, newest first, with their status:
@@ -156,7 +147,8 @@ impl InvitationService {
         org_id: &str,
     ) -> Result<InvitationList, ServiceError> {
         let (organization, persona) = self.load_for(cx, org_id, INVITATIONS_READ).await?;
-        let (visible, grantable) = self.grantable(cx, &organization.id, persona).await?;
+        let RoleChoices { visible, grantable } =
+            self.role_choices(cx, &organization.id, persona).await?;
         let role_name = |id: &str| {
             visible
                 .iter()
@@ -248,19 +240,10 @@ impl InvitationService {
                 format!("An invitation lasts from 1 to {MAX_TTL_DAYS} days."),
             ));
         }
-        let (_, grantable) = self.grantable(cx, &org.id, persona).await?;
-        let roles: Vec<RoleRef> = role_ids
-            .iter()
-            .map(|id| {
-                grantable
-                    .iter()
-                    .find(|r| &r.id == id)
-                    .cloned()
-                    .ok_or_else(|| {
-                        ServiceError::invalid("roles", "You cannot grant that role here.")
-                    })
-            })
-            .collect::<Result<_, _>>()?;
+        let roles = self
+            .role_choices(cx, &org.id, persona)
+            .await?
+            .pick(role_ids)?;
         let connection_id = connection_id.map(str::trim).filter(|c| !c.is_empty());
         let inviter = cx.principal.expect("checked");
         let mut created: Vec<InvitationView> = Vec::new();

@@ -6,7 +6,61 @@
 
 use std::collections::BTreeSet;
 
-use crate::{Persona, ports::RoleRef};
+use crate::{
+    Persona, Principal, ServiceError,
+    ports::{People, PortError, RoleRef},
+};
+
+/// The roles an organization's pages show, and those the caller may grant
+/// or take away there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleChoices {
+    pub visible: Vec<RoleRef>,
+    pub grantable: Vec<RoleRef>,
+}
+
+impl RoleChoices {
+    /// Reads the tenant's roles and, for a customer admin, their own roles
+    /// in the organization, from the identity provider.
+    pub(crate) async fn load(
+        people: &dyn People,
+        rules: &RoleRules,
+        principal: &Principal,
+        org_id: &str,
+        persona: Persona,
+    ) -> Result<Self, PortError> {
+        let visible = rules.organization_roles(people.roles().await?);
+        let held: Vec<String> = if persona == Persona::CustomerAdmin {
+            people
+                .member_roles(org_id, &principal.user_id)
+                .await?
+                .into_iter()
+                .map(|r| r.name)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let grantable = rules.grantable(persona, &visible, &held);
+        Ok(Self { visible, grantable })
+    }
+
+    /// The roles asked for, each grantable, or a refusal (a role of another
+    /// tenant, a global role, one above the caller's ceiling: the same answer).
+    pub fn pick(&self, role_ids: &[String]) -> Result<Vec<RoleRef>, ServiceError> {
+        role_ids
+            .iter()
+            .map(|id| {
+                self.grantable
+                    .iter()
+                    .find(|r| &r.id == id)
+                    .cloned()
+                    .ok_or_else(|| {
+                        ServiceError::invalid("roles", "You cannot grant that role here.")
+                    })
+            })
+            .collect()
+    }
+}
 
 /// The role names that carry meaning for the console.
 #[derive(Clone, Debug, PartialEq, Eq)]

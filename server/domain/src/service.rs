@@ -6,11 +6,29 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::{
-    Persona, ServiceError,
+    Permission, Persona, ServiceError,
     audit::{NewEntry, Outcome},
     organizations::Context,
-    ports::{AuditLog, Organization, PortError},
+    policy::check,
+    ports::{AuditLog, IdentityProvider, Organization, PortError},
 };
+
+/// Loads an organization the caller may see through `read` (to anyone else
+/// it is not found, exactly as a missing one), then checks `permission`
+/// against the organization loaded. Returns it and the caller's persona there.
+pub(crate) async fn load_for(
+    orgs: &dyn IdentityProvider,
+    cx: Context<'_>,
+    org_id: &str,
+    read: Permission,
+    permission: Permission,
+    failed: fn(PortError) -> ServiceError,
+) -> Result<(Organization, Persona), ServiceError> {
+    check(cx.principal, read, Some(org_id))?;
+    let org = orgs.organization(org_id).await.map_err(failed)?;
+    let persona = check(cx.principal, permission, Some(&org.id))?;
+    Ok((org, persona))
+}
 
 /// A port's failure as the person using the console should read it;
 /// `conflict` words a conflict for the resource at hand.

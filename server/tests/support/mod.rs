@@ -120,3 +120,27 @@ impl TestOrgdesk {
         client
     }
 }
+
+impl TestOrgdesk {
+    /// Calls a server function with a form; the status and the JSON answer
+    /// (a string when the answer is not JSON).
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let response = client
+            .post(self.console(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)),
+        )
+    }
+}

@@ -15,26 +15,18 @@ use crate::{
     Persona, ServiceError,
     organizations::{Context, Page},
     permissions::*,
-    policy::check,
     ports::{
         AuditLog, IdentityProvider, Member, MemberDirectory, MemberQuery, Organization, People,
         RoleRef,
     },
     reason::reason_for,
-    roles::RoleRules,
-    service::{Change, audited, internal, parse_emails, port_error},
+    roles::{RoleChoices, RoleRules},
+    service::{Change, audited, internal, load_for, parse_emails, port_error},
 };
 
 /// At most this many people are added in one request.
 pub const MAX_ADD: usize = 50;
 const MAX_PAGE: u32 = 100;
-
-/// The roles an organization's page shows, and those the caller may grant.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RoleChoices {
-    pub visible: Vec<RoleRef>,
-    pub grantable: Vec<RoleRef>,
-}
 
 /// A page of members, as the caller may see them.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,38 +88,25 @@ impl MemberService {
         &self.sync
     }
 
-    /// Loads an organization the caller may see (others are not found) and
-    /// checks `permission` there.
     async fn load_for(
         &self,
         cx: Context<'_>,
         org_id: &str,
         permission: crate::Permission,
     ) -> Result<(Organization, Persona), ServiceError> {
-        check(cx.principal, MEMBERS_READ, Some(org_id))?;
-        let org = self.orgs.organization(org_id).await.map_err(conflict)?;
-        let persona = check(cx.principal, permission, Some(&org.id))?;
-        Ok((org, persona))
+        load_for(&*self.orgs, cx, org_id, MEMBERS_READ, permission, conflict).await
     }
 
-    /// The roles shown in the organization and those the caller may grant there.
     async fn role_choices(
         &self,
         cx: Context<'_>,
         org_id: &str,
         persona: Persona,
     ) -> Result<RoleChoices, ServiceError> {
-        let visible = self
-            .rules
-            .organization_roles(self.people.roles().await.map_err(conflict)?);
-        let held = if persona == Persona::CustomerAdmin {
-            let me = cx.principal.expect("checked").user_id.as_str();
-            self.role_names(org_id, me).await?
-        } else {
-            Vec::new()
-        };
-        let grantable = self.rules.grantable(persona, &visible, &held);
-        Ok(RoleChoices { visible, grantable })
+        let principal = cx.principal.expect("checked");
+        RoleChoices::load(&*self.people, &self.rules, principal, org_id, persona)
+            .await
+            .map_err(conflict)
     }
 
     async fn role_names(&self, org_id: &str, user_id: &str) -> Result<Vec<String>, ServiceError> {
@@ -427,9 +406,6 @@ impl MemberService {
         Ok(member)
     }
 
-    /// The roles asked for, each grantable by the caller, or a refusal
-    /// naming the first that is not (a role of another tenant, a global role,
-    /// one above their ceiling: the same answer).
     async fn grantable_roles(
         &self,
         cx: Context<'_>,
@@ -437,20 +413,7 @@ impl MemberService {
         persona: Persona,
         role_ids: &[String],
     ) -> Result<Vec<RoleRef>, ServiceError> {
-        let choices = self.role_choices(cx, org_id, persona).await?;
-        role_ids
-            .iter()
-            .map(|id| {
-                choices
-                    .grantable
-                    .iter()
-                    .find(|r| &r.id == id)
-                    .cloned()
-                    .ok_or_else(|| {
-                        ServiceError::invalid("roles", "You cannot grant that role here.")
-                    })
-            })
-            .collect()
+        self.role_choices(cx, org_id, persona).await?.pick(role_ids)
     }
 
     /// Refuses when `leaving` is the organization's only admin.

@@ -39,24 +39,7 @@ pub struct OrganizationService {
 }
 
 fn port_error(error: PortError) -> ServiceError {
-    match error {
-        PortError::NotFound => ServiceError::NotFound,
-        PortError::Conflict(_) => {
-            ServiceError::Conflict("An organization with this name already exists.".into())
-        }
-        PortError::Invalid(message) => ServiceError::Invalid {
-            field: None,
-            message,
-        },
-        PortError::Unavailable(cause) => {
-            tracing::warn!(%cause, "identity provider unavailable");
-            ServiceError::Unavailable
-        }
-        PortError::Other(cause) => {
-            tracing::error!(%cause, "organization service");
-            ServiceError::Internal
-        }
-    }
+    crate::service::port_error(error, "An organization with this name already exists.")
 }
 
 fn snapshot(org: &Organization) -> Value {
@@ -133,10 +116,15 @@ impl OrganizationService {
         id: &str,
         permission: crate::Permission,
     ) -> Result<(Organization, Persona), ServiceError> {
-        check(cx.principal, ORGANIZATION_READ, Some(id))?;
-        let org = self.idp.organization(id).await.map_err(port_error)?;
-        let persona = check(cx.principal, permission, Some(&org.id))?;
-        Ok((org, persona))
+        crate::service::load_for(
+            &*self.idp,
+            cx,
+            id,
+            ORGANIZATION_READ,
+            permission,
+            port_error,
+        )
+        .await
     }
 
     pub async fn create(
