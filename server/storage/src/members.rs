@@ -8,7 +8,13 @@ use orgdesk_domain::ports::{
 };
 use sqlx::{Row, any::AnyRow};
 
+use orgdesk_db::Engine;
+
 use crate::{Storage, directory::like_pattern, now_ms, port_error};
+
+/// On SQLite, a text search first reads this many members by email; when
+/// they hold no full page of matches, the trigram index finds the matches.
+const SQLITE_WINDOW: i64 = 2_000;
 
 fn search_text(member: &Member) -> String {
     format!("{} {}", member.email, member.name).to_lowercase()
@@ -56,6 +62,85 @@ async fn with_roles(
     Ok(members)
 }
 
+impl Storage {
+    /// A text search on SQLite. Reading members in email order and testing
+    /// each costs time linear in the members read; collecting matches
+    /// through the trigram index costs time linear in the matches. So:
+    /// a window of members in email order first (a full page there is the
+    /// answer: a common text), then the trigram index (a rare one).
+    async fn sqlite_text_search(
+        &self,
+        org_id: &str,
+        q: &MemberQuery,
+    ) -> Result<Vec<Member>, PortError> {
+        let (after_email, after_id) = q.after.clone().unwrap_or_default();
+        let pattern = like_pattern(&q.text);
+        let windowed = sqlx::query(
+            "SELECT m.user_id, m.email, m.name FROM (SELECT user_id, email, name, search_text \
+             FROM member_directory WHERE org_id = $1 AND (email, user_id) > ($2, $3) \
+             ORDER BY email, user_id LIMIT $4) m WHERE m.search_text LIKE $5 ESCAPE '\\' \
+             ORDER BY m.email, m.user_id LIMIT $6",
+        )
+        .bind(org_id)
+        .bind(&after_email)
+        .bind(&after_id)
+        .bind(SQLITE_WINDOW)
+        .bind(&pattern)
+        .bind(i64::from(q.limit))
+        .fetch_all(self.db.pool())
+        .await
+        .map_err(port_error)?;
+        if windowed.len() == q.limit as usize {
+            return with_roles(self, org_id, windowed).await.map_err(port_error);
+        }
+        let read: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM member_directory WHERE org_id = $1 \
+             AND (email, user_id) > ($2, $3) LIMIT $4)",
+        )
+        .bind(org_id)
+        .bind(&after_email)
+        .bind(&after_id)
+        .bind(SQLITE_WINDOW)
+        .fetch_one(self.db.pool())
+        .await
+        .map_err(port_error)?;
+        // The trigram index takes three characters or more, and no wildcard.
+        let indexable = q.text.chars().count() >= 3 && !q.text.contains(['%', '_', '\\']);
+        let rows = if read < SQLITE_WINDOW {
+            windowed
+        } else if indexable {
+            sqlx::query(
+                "SELECT m.user_id, m.email, m.name FROM member_directory m WHERE m.org_id = $1 \
+                 AND m.rowid IN (SELECT rowid FROM member_directory_fts WHERE search_text LIKE $2) \
+                 AND (m.email, m.user_id) > ($3, $4) ORDER BY m.email, m.user_id LIMIT $5",
+            )
+            .bind(org_id)
+            .bind(&pattern)
+            .bind(&after_email)
+            .bind(&after_id)
+            .bind(i64::from(q.limit))
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(port_error)?
+        } else {
+            sqlx::query(
+                "SELECT m.user_id, m.email, m.name FROM member_directory m WHERE m.org_id = $1 \
+                 AND m.search_text LIKE $2 ESCAPE '\\' AND (m.email, m.user_id) > ($3, $4) \
+                 ORDER BY m.email, m.user_id LIMIT $5",
+            )
+            .bind(org_id)
+            .bind(&pattern)
+            .bind(&after_email)
+            .bind(&after_id)
+            .bind(i64::from(q.limit))
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(port_error)?
+        };
+        with_roles(self, org_id, rows).await.map_err(port_error)
+    }
+}
+
 #[async_trait]
 impl MemberDirectory for Storage {
     async fn search(&self, org_id: &str, q: &MemberQuery) -> Result<Vec<Member>, PortError> {
@@ -92,6 +177,9 @@ impl MemberDirectory for Storage {
                 .bind(limit)
                 .fetch_all(self.db.pool())
                 .await
+            }
+            (false, None) if self.db.engine() == Engine::Sqlite => {
+                return self.sqlite_text_search(org_id, q).await;
             }
             (false, None) => {
                 sqlx::query(&format!(

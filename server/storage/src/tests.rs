@@ -411,3 +411,103 @@ mod members {
         assert!(storage.list("org_b", 10).await.unwrap().is_empty());
     }
 }
+
+mod member_search_at_scale {
+    use orgdesk_domain::ports::{Member, MemberDirectory, MemberQuery};
+
+    use super::storage;
+
+    fn query(text: &str, limit: u32) -> MemberQuery {
+        MemberQuery {
+            text: text.into(),
+            role: None,
+            after: None,
+            limit,
+        }
+    }
+
+    /// More members than SQLite's first window: a rare text is found far down
+    /// the list (through the trigram index there), a common one at once, and
+    /// a renamed member is found by the new name only.
+    #[tokio::test]
+    async fn rare_and_common_texts_are_found_anywhere_in_a_long_list() {
+        let (storage, _db) = storage().await;
+        let mut members: Vec<Member> = (0..2_500)
+            .map(|n| Member {
+                user_id: format!("auth0|{n:05}"),
+                email: format!("m-{n:05}@bulk.example"),
+                name: format!("Bulk {n}"),
+                roles: vec![],
+            })
+            .collect();
+        members.push(Member {
+            user_id: "auth0|rare".into(),
+            email: "zz-rare@bulk.example".into(),
+            name: "Rarely Seen".into(),
+            roles: vec![],
+        });
+        for chunk in members.chunks(500) {
+            storage.upsert_members("org_a", chunk).await.unwrap();
+        }
+        let emails = |found: Vec<Member>| found.into_iter().map(|m| m.email).collect::<Vec<_>>();
+        assert_eq!(
+            emails(storage.search("org_a", &query("rarely", 11)).await.unwrap()),
+            ["zz-rare@bulk.example"]
+        );
+        assert_eq!(
+            emails(storage.search("org_a", &query("zz", 11)).await.unwrap()),
+            ["zz-rare@bulk.example"],
+            "two characters: too short for trigrams, still found"
+        );
+        assert_eq!(
+            storage
+                .search("org_a", &query("bulk 1", 11))
+                .await
+                .unwrap()
+                .len(),
+            11
+        );
+        storage
+            .upsert_members(
+                "org_a",
+                &[Member {
+                    user_id: "auth0|rare".into(),
+                    email: "zz-rare@bulk.example".into(),
+                    name: "Often Seen".into(),
+                    roles: vec![],
+                }],
+            )
+            .await
+            .unwrap();
+        assert!(
+            storage
+                .search("org_a", &query("rarely", 11))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            storage
+                .search("org_a", &query("often", 11))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        storage.remove_member("org_a", "auth0|rare").await.unwrap();
+        assert!(
+            storage
+                .search("org_a", &query("often", 11))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            storage
+                .search("org_b", &query("bulk", 11))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

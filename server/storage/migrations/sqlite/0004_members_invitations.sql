@@ -48,3 +48,22 @@ CREATE INDEX invitations_sent_by_org ON invitations_sent (org_id, created_at_ms)
 
 -- The organization a sign-in asked for: the ID token's org_id must match it.
 ALTER TABLE pending_logins ADD COLUMN organization TEXT;
+
+-- Substring search within an organization's members when few match: a
+-- trigram index answers LIKE '%q%' (three characters or more) without
+-- reading every member (server/storage/src/members.rs says when it is used).
+CREATE VIRTUAL TABLE member_directory_fts USING fts5(
+    search_text, content = 'member_directory', content_rowid = 'rowid', tokenize = 'trigram'
+);
+CREATE TRIGGER member_directory_fts_insert AFTER INSERT ON member_directory BEGIN
+    INSERT INTO member_directory_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+END;
+CREATE TRIGGER member_directory_fts_delete AFTER DELETE ON member_directory BEGIN
+    INSERT INTO member_directory_fts (member_directory_fts, rowid, search_text)
+    VALUES ('delete', old.rowid, old.search_text);
+END;
+CREATE TRIGGER member_directory_fts_update AFTER UPDATE OF search_text ON member_directory BEGIN
+    INSERT INTO member_directory_fts (member_directory_fts, rowid, search_text)
+    VALUES ('delete', old.rowid, old.search_text);
+    INSERT INTO member_directory_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+END;
