@@ -229,6 +229,9 @@ pub trait MemberDirectory: Send + Sync {
     /// After a full pass that started at `started_ms`: drops the members the
     /// pass did not see and records the pass.
     async fn finish_sync(&self, org_id: &str, started_ms: i64) -> Result<u64, PortError>;
+    /// After a pass that read many members: refreshes what the database
+    /// plans queries with (statistics, search index segments).
+    async fn after_bulk_load(&self) -> Result<(), PortError>;
     /// Up to `limit` members holding the role (by name).
     async fn with_role(
         &self,

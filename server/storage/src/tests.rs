@@ -449,6 +449,8 @@ mod member_search_at_scale {
         for chunk in members.chunks(500) {
             storage.upsert_members("org_a", chunk).await.unwrap();
         }
+        // What a large synchronization pass does after loading.
+        storage.after_bulk_load().await.unwrap();
         let emails = |found: Vec<Member>| found.into_iter().map(|m| m.email).collect::<Vec<_>>();
         assert_eq!(
             emails(storage.search("org_a", &query("rarely", 11)).await.unwrap()),

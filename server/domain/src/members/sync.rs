@@ -16,6 +16,8 @@ use crate::{
 /// A copy older than this is read again (in the background).
 pub const STALE_AFTER_MS: i64 = 5 * 60 * 1000;
 const PAGE: u32 = 100;
+/// A pass that reads this many members refreshes the database's statistics.
+const BULK: u64 = 10_000;
 
 fn now_ms() -> i64 {
     SystemTime::now()
@@ -100,6 +102,9 @@ impl MemberSync {
             }
         }
         let dropped = self.directory.finish_sync(org_id, started).await?;
+        if read + dropped >= BULK {
+            self.directory.after_bulk_load().await?;
+        }
         tracing::info!(org = %org_id, read, dropped, "member directory synchronized");
         Ok(read)
     }
