@@ -120,6 +120,11 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
             &[("org_id", &bank), ("query", ""), ("role", "")],
         )
         .await;
+    assert_eq!(
+        page["tabs"],
+        serde_json::json!({ "members": true, "invitations": true, "audit_log": true }),
+        "the tabs Sally may open, as the server checked them"
+    );
     let grantable: Vec<&str> = page["grantable"]
         .as_array()
         .unwrap()

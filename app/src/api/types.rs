@@ -49,6 +49,15 @@ pub struct Me {
     pub organizations: Vec<OrganizationRow>,
 }
 
+/// Which of an organization's tabs the caller may open (checked on the
+/// server; each page checks again).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationTabs {
+    pub members: bool,
+    pub invitations: bool,
+    pub audit_log: bool,
+}
+
 /// A role, as forms offer it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleOption {
@@ -69,6 +78,7 @@ pub struct MemberRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberPage {
     pub organization: OrganizationRow,
+    pub tabs: OrganizationTabs,
     pub persona: String,
     pub items: Vec<MemberRow>,
     /// The `after` of the next page, when there is one.
@@ -104,6 +114,7 @@ pub struct InvitationRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationPage {
     pub organization: OrganizationRow,
+    pub tabs: OrganizationTabs,
     pub persona: String,
     pub items: Vec<InvitationRow>,
     pub grantable: Vec<RoleOption>,
@@ -126,6 +137,7 @@ pub struct PersonRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganizationAudit {
     pub organization: OrganizationRow,
+    pub tabs: OrganizationTabs,
     pub entries: Vec<AuditRow>,
     /// The `before` of the next (older) page.
     pub next: Option<i64>,

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::OrganizationView;
+use crate::api::{OrganizationTabs, OrganizationView};
 
 /// The organization pages a tab bar can point to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,14 +23,6 @@ pub struct TabFlags {
 }
 
 impl TabFlags {
-    pub fn all() -> Self {
-        TabFlags {
-            members: true,
-            invitations: true,
-            audit: true,
-        }
-    }
-
     pub fn of(org: &OrganizationView) -> Self {
         TabFlags {
             members: org.can_read_members,
@@ -39,14 +31,12 @@ impl TabFlags {
         }
     }
 
-    /// For the sub-pages, whose data names the persona the caller acts as
-    /// there. Mirrors the domain's grants table (staff, help desk and
-    /// customer admins read members, invitations and the organization's log;
-    /// members none); the server checks again on every page.
-    pub fn for_persona(persona: &str) -> Self {
-        match persona {
-            "staff" | "help desk" | "customer admin" => TabFlags::all(),
-            _ => TabFlags::default(),
+    /// For the sub-pages, from the server's answer.
+    pub fn from_server(tabs: OrganizationTabs) -> Self {
+        TabFlags {
+            members: tabs.members,
+            invitations: tabs.invitations,
+            audit: tabs.audit_log,
         }
     }
 
@@ -134,8 +124,18 @@ mod tests {
             }),
             [Tab::Overview, Tab::Members, Tab::Audit]
         );
-        assert_eq!(TabFlags::for_persona("help desk"), TabFlags::all());
-        assert_eq!(TabFlags::for_persona("member"), TabFlags::default());
+        assert_eq!(
+            TabFlags::from_server(OrganizationTabs {
+                members: true,
+                invitations: false,
+                audit_log: true,
+            }),
+            TabFlags {
+                members: true,
+                invitations: false,
+                audit: true
+            }
+        );
     }
 
     #[test]

@@ -98,7 +98,7 @@ fn Invitations(
     view! {
         <Title text=format!("Invitations · {name} · Orgdesk") />
         <h1 class="text-2xl font-bold">{name.clone()}</h1>
-        <OrgTabs org_id=org.id.clone() flags=TabFlags::for_persona(&page.persona) current=Tab::Invitations />
+        <OrgTabs org_id=org.id.clone() flags=TabFlags::from_server(page.tabs) current=Tab::Invitations />
         {form}
         <h2 class="mt-10 text-lg font-semibold">"Invitations"</h2>
         <div id="invitations-status" class="mt-2 min-h-6">
@@ -476,6 +476,7 @@ mod tests {
             replaced_by: (status == "revoked").then(|| "uinv_new".into()),
         };
         let page = InvitationPage {
+            tabs: Default::default(),
             organization: OrganizationRow {
                 id: "org_1".into(),
                 name: "metahexa-bank".into(),

@@ -118,7 +118,7 @@ fn Members(
     view! {
         <Title text=format!("Members · {name} · Orgdesk") />
         <h1 class="text-2xl font-bold">{name.clone()}</h1>
-        <OrgTabs org_id=org.id.clone() flags=TabFlags::for_persona(&page.persona) current=Tab::Members />
+        <OrgTabs org_id=org.id.clone() flags=TabFlags::from_server(page.tabs) current=Tab::Members />
         <div class="mt-6 flex flex-wrap items-baseline justify-between gap-2">
             <h2 class="text-lg font-semibold">"Members"</h2>
             <p id="members-synced" class="text-xs text-slate-500 dark:text-slate-400">{synced}</p>
@@ -504,6 +504,7 @@ mod tests {
             name: name.into(),
         };
         MemberPage {
+            tabs: Default::default(),
             organization: OrganizationRow {
                 id: "org_1".into(),
                 name: "metahexa-bank".into(),

@@ -60,9 +60,7 @@ fn OrganizationLog(log: OrganizationAudit, older: bool) -> impl IntoView {
     view! {
         <Title text=format!("Audit log · {name} · Orgdesk") />
         <h1 class="text-2xl font-bold">{name}</h1>
-        // Reading the organization's log takes audit:read-org, which every persona
-        // holding it also has members:read and invitations:read for.
-        <OrgTabs org_id=org.id.clone() flags=TabFlags::all() current=Tab::Audit />
+        <OrgTabs org_id=org.id.clone() flags=TabFlags::from_server(log.tabs) current=Tab::Audit />
         <h2 class="mt-6 text-lg font-semibold">"Audit log"</h2>
         {if log.entries.is_empty() {
             view! { <p class="mt-6 text-slate-600 dark:text-slate-400">{empty}</p> }.into_any()

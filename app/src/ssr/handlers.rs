@@ -53,6 +53,19 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     }))
 }
 
+/// The tabs of an organization's pages the caller may open.
+pub(crate) fn tabs(
+    principal: Option<&orgdesk_domain::Principal>,
+    org_id: &str,
+) -> crate::api::OrganizationTabs {
+    let may = |permission| check(principal, permission, Some(org_id)).is_ok();
+    crate::api::OrganizationTabs {
+        members: may(MEMBERS_READ),
+        invitations: may(INVITATIONS_READ),
+        audit_log: may(AUDIT_READ_ORG),
+    }
+}
+
 pub(crate) fn org_row(o: OrgRef) -> OrganizationRow {
     OrganizationRow {
         id: o.id,
@@ -218,6 +231,7 @@ pub async fn organization_audit_log(
         .then(|| entries.last().map(|e| e.id))
         .flatten();
     Ok(OrganizationAudit {
+        tabs: tabs(cx.principal, &org.id),
         organization: org_row(org.as_ref()),
         entries: entries.into_iter().map(audit_row).collect(),
         next,

@@ -9,7 +9,7 @@ use orgdesk_domain::{
 };
 
 use super::members::{role_ids, role_option};
-use super::{org_row, utc};
+use super::{org_row, tabs, utc};
 use crate::api::{AppError, InvitationPage, InvitationRow};
 use crate::ssr::request_context;
 
@@ -45,6 +45,7 @@ pub async fn list(org_id: String) -> Result<InvitationPage, AppError> {
         can_resend: may(INVITATIONS_RESEND),
         reason_required: list.persona == Persona::HelpDesk,
         persona: list.persona.label().to_owned(),
+        tabs: tabs(cx.principal, &list.organization.id),
         organization: org_row(list.organization.as_ref()),
         items: list.invitations.into_iter().map(row).collect(),
         grantable: list.grantable.into_iter().map(role_option).collect(),

@@ -7,7 +7,7 @@ use orgdesk_domain::{
     ports::{Member, RoleRef},
 };
 
-use super::{org_row, utc};
+use super::{org_row, tabs, utc};
 use crate::api::{AppError, MemberPage, MemberRow, RoleOption};
 use crate::ssr::request_context;
 
@@ -79,6 +79,7 @@ pub async fn list(
         can_change_roles: may(MEMBER_ROLES_CHANGE),
         reason_required: persona == Persona::HelpDesk,
         persona: persona.label().to_owned(),
+        tabs: tabs(cx.principal, &organization.id),
         organization: org_row(organization.as_ref()),
         items: members.items.into_iter().map(member_row).collect(),
         next: members.next,
