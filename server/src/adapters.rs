@@ -333,6 +333,15 @@ impl People for ManagementPeople {
         Ok(all.into_iter().map(invitation).collect())
     }
 
+    async fn invitation(&self, org_id: &str, id: &str) -> Result<Invitation, PortError> {
+        self.api
+            .client
+            .invitation(org_id, id)
+            .await
+            .map(invitation)
+            .map_err(port_error)
+    }
+
     async fn create_invitation(
         &self,
         org_id: &str,

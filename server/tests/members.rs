@@ -150,22 +150,20 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
     let admin = role_id(&orgdesk, &sally, &bank, "Org Admin").await;
     let billing = role_id(&orgdesk, &sally, &bank, "Billing Viewer").await;
     let owner = role_id(&orgdesk, &sally, &bank, "Account Owner").await;
-    let staff_role = {
-        let (_, page) = orgdesk
-            .call(
-                &staff,
-                "members/list",
-                &[("org_id", &bank), ("query", ""), ("role", "")],
-            )
-            .await;
-        assert!(
-            !page["roles"].to_string().contains("Orgdesk Staff"),
-            "not even to staff"
-        );
-        "rol_StaffRoleIdGuess"
-    };
+    let (_, staff_page) = orgdesk
+        .call(
+            &staff,
+            "members/list",
+            &[("org_id", &bank), ("query", ""), ("role", "")],
+        )
+        .await;
+    assert!(
+        !staff_page["roles"].to_string().contains("Orgdesk Staff"),
+        "not even to staff"
+    );
+    let staff_role = orgdesk.role_id("Orgdesk Staff").await;
     // Beyond the ceiling: a role Sally does not hold, one that is not delegable, a staff role.
-    for role in [&billing, &owner, &staff_role.to_owned()] {
+    for role in [&billing, &owner, &staff_role] {
         let (status, answer) = orgdesk
             .call(
                 &sally,

@@ -343,13 +343,7 @@ impl InvitationService {
     /// The invitation as the identity provider holds it; another
     /// organization's is not found, exactly as a missing one.
     async fn live(&self, org_id: &str, id: &str) -> Result<Invitation, ServiceError> {
-        self.people
-            .invitations(org_id)
-            .await
-            .map_err(conflict)?
-            .into_iter()
-            .find(|inv| inv.id == id)
-            .ok_or(ServiceError::NotFound)
+        self.people.invitation(org_id, id).await.map_err(conflict)
     }
 
     /// Revokes a pending (or expired) invitation: its link stops working.

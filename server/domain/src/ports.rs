@@ -196,6 +196,8 @@ pub trait People: Send + Sync {
         role_ids: &[String],
     ) -> Result<(), PortError>;
     async fn invitations(&self, org_id: &str) -> Result<Vec<Invitation>, PortError>;
+    /// One invitation; `NotFound` when missing or of another organization.
+    async fn invitation(&self, org_id: &str, id: &str) -> Result<Invitation, PortError>;
     async fn create_invitation(
         &self,
         org_id: &str,

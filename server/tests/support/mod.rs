@@ -122,6 +122,22 @@ impl TestOrgdesk {
 }
 
 impl TestOrgdesk {
+    /// The id of a role at the built-in provider, read from its database
+    /// (the console never shows global roles, so no page names them).
+    pub async fn role_id(&self, name: &str) -> String {
+        let db =
+            orgdesk_db::Database::open(&self._databases.1.url, &orgdesk_provider::migrations())
+                .await
+                .unwrap();
+        let id: String = sqlx::query_scalar("SELECT id FROM roles WHERE name = $1")
+            .bind(name)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        db.close().await;
+        id
+    }
+
     /// Calls a server function with a form; the status and the JSON answer
     /// (a string when the answer is not JSON).
     pub async fn call(
