@@ -18,7 +18,7 @@ use url::Url;
 
 use crate::provider::{Credentials, Provider};
 use crate::scratch::Scratch;
-use crate::stats::{Summary, ms};
+use crate::stats::{print_row, sample};
 use crate::{Result, open_seeded};
 
 /// Untimed calls per case first, so the pool's connections, the database's
@@ -198,26 +198,11 @@ async fn time_cases(
                 format!("{}: {items} organizations, not {}", case.label, case.items).into(),
             );
         }
-        for _ in 1..WARM_UP {
-            list(service, cx, case).await?;
-        }
-        let mut times = Vec::with_capacity(samples as usize);
-        for _ in 0..samples {
-            times.push(list(service, cx, case).await?.0);
-        }
-        let summary = Summary::of(times);
-        println!(
-            "  {:<36} {:>8.2} {:>8.2} {:>8.2}  {}",
-            case.label,
-            ms(summary.p50),
-            ms(summary.p99),
-            ms(summary.max),
-            if summary.p99 < TARGET {
-                "met"
-            } else {
-                "MISSED"
-            }
-        );
+        let summary = sample(WARM_UP - 1, samples, || async {
+            Ok::<_, crate::BoxError>(list(service, cx, case).await?.0)
+        })
+        .await?;
+        print_row(&case.label, &summary, Some(TARGET));
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use orgdesk_provider::seed;
 use serde_json::Value;
 
 use crate::provider::Provider;
-use crate::stats::{Summary, ms};
+use crate::stats::{print_row, sample};
 use crate::{Result, open_seeded};
 
 /// Untimed requests per case first, so connections, caches and the database's
@@ -56,20 +56,8 @@ pub async fn run(database_url: &str, count: u64, samples: u64) -> Result<()> {
     for (label, path) in &cases {
         let url = provider.url(path);
         check_page(&provider, &url, &token).await?;
-        for _ in 1..WARM_UP {
-            get(&provider, &url, &token).await?;
-        }
-        let mut times = Vec::with_capacity(samples as usize);
-        for _ in 0..samples {
-            times.push(get(&provider, &url, &token).await?);
-        }
-        let summary = Summary::of(times);
-        println!(
-            "  {label:<36} {:>8.2} {:>8.2} {:>8.2}",
-            ms(summary.p50),
-            ms(summary.p99),
-            ms(summary.max)
-        );
+        let summary = sample(WARM_UP - 1, samples, || get(&provider, &url, &token)).await?;
+        print_row(label, &summary, None);
     }
     Ok(())
 }

@@ -25,7 +25,7 @@ use url::Url;
 use crate::Result;
 use crate::provider::{self, Provider};
 use crate::scratch::Scratch;
-use crate::stats::{Summary, ms};
+use crate::stats::{print_row, sample};
 
 const WARM_UP: usize = 20;
 const PAGE_SIZE: u32 = 50;
@@ -223,26 +223,11 @@ async fn time_cases(
         if items != case.items {
             return Err(format!("{}: {items} members, not {}", case.label, case.items).into());
         }
-        for _ in 1..WARM_UP {
-            list(service, cx, org_id, case).await?;
-        }
-        let mut times = Vec::with_capacity(samples as usize);
-        for _ in 0..samples {
-            times.push(list(service, cx, org_id, case).await?.0);
-        }
-        let summary = Summary::of(times);
-        println!(
-            "  {:<36} {:>8.2} {:>8.2} {:>8.2}  {}",
-            case.label,
-            ms(summary.p50),
-            ms(summary.p99),
-            ms(summary.max),
-            if summary.p99 < TARGET {
-                "met"
-            } else {
-                "MISSED"
-            }
-        );
+        let summary = sample(WARM_UP - 1, samples, || async {
+            Ok::<_, crate::BoxError>(list(service, cx, org_id, case).await?.0)
+        })
+        .await?;
+        print_row(&case.label, &summary, Some(TARGET));
     }
     Ok(())
 }

@@ -30,6 +30,38 @@ fn percentile(sorted: &[Duration], p: usize) -> Duration {
     sorted[rank - 1]
 }
 
+/// Times a case: `untimed` calls first (so that connections, caches and
+/// plans are warm), then `samples` timed ones; `call` answers its wall time.
+pub async fn sample<F, Fut, E>(untimed: usize, samples: u64, mut call: F) -> Result<Summary, E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Duration, E>>,
+{
+    for _ in 0..untimed {
+        call().await?;
+    }
+    let mut times = Vec::with_capacity(samples as usize);
+    for _ in 0..samples {
+        times.push(call().await?);
+    }
+    Ok(Summary::of(times))
+}
+
+/// A table row: the case, p50, p99 and max, and whether p99 is under `target`.
+pub fn print_row(label: &str, summary: &Summary, target: Option<Duration>) {
+    let verdict = match target {
+        Some(target) if summary.p99 < target => "  met",
+        Some(_) => "  MISSED",
+        None => "",
+    };
+    println!(
+        "  {label:<36} {:>8.2} {:>8.2} {:>8.2}{verdict}",
+        ms(summary.p50),
+        ms(summary.p99),
+        ms(summary.max)
+    );
+}
+
 /// Milliseconds, for printing.
 pub fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
