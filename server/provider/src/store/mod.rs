@@ -1,6 +1,7 @@
 //! The provider's tables. Every query is written once, with `$n` placeholders
 //! that SQLite and PostgreSQL both read.
 
+pub mod connections;
 pub mod invitations;
 pub mod members;
 pub mod organizations;
