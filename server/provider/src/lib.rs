@@ -87,6 +87,8 @@ pub struct ProviderOptions {
     /// Serve `GET /dev/outbox`, the kept emails (development and demos only:
     /// it shows invitation links). Off by default.
     pub outbox_page: bool,
+    /// What requests to customers' issuers (enterprise connections) may do.
+    pub outbound: orgdesk_fetch::FetchPolicy,
 }
 
 impl Default for ProviderOptions {
@@ -96,6 +98,7 @@ impl Default for ProviderOptions {
             rate_limit: None,
             smtp: None,
             outbox_page: false,
+            outbound: orgdesk_fetch::FetchPolicy::default(),
         }
     }
 }
