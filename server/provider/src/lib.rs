@@ -113,6 +113,8 @@ pub struct ProviderState {
     mailer: Arc<mail::Mailer>,
     verified_tokens: Arc<management::VerifiedTokens>,
     options: Arc<ProviderOptions>,
+    /// Requests to customers' issuers (enterprise connections).
+    fetcher: Arc<orgdesk_fetch::SafeFetcher>,
 }
 
 impl ProviderState {
@@ -130,6 +132,7 @@ impl ProviderState {
             limiter: Arc::new(management::rate_limit::Limiter::new(options.rate_limit)),
             mailer: Arc::new(mail::Mailer::new(options.smtp.as_ref())),
             verified_tokens: Default::default(),
+            fetcher: Arc::new(orgdesk_fetch::SafeFetcher::new(options.outbound.clone())),
             options: Arc::new(options),
         })
     }
@@ -197,6 +200,8 @@ pub fn router(state: ProviderState) -> Router {
         .route("/.well-known/jwks.json", get(discovery::jwks))
         .route("/authorize", get(oidc::authorize::authorize))
         .route("/u/login", get(oidc::login::show).post(oidc::login::submit))
+        .route("/u/federate", get(oidc::federation::start))
+        .route("/login/callback", get(oidc::federation::callback))
         .route(
             "/u/signup",
             get(oidc::signup::show).post(oidc::signup::submit),
