@@ -464,7 +464,8 @@ async fn finish(state: &ProviderState, headers: &HeaderMap, raw: &str) -> Respon
         Ok(Err(message)) => return refuse(StatusCode::FORBIDDEN, message).await,
         Err(e) => return unavailable(e),
     };
-    if let Some(org_id) = org_id {
+    // An invitation makes its own membership when it is accepted.
+    if let (Some(org_id), None) = (org_id, &pending.checked.invitation) {
         match users::is_member(&state.db, org_id, &user_id).await {
             Ok(true) => {}
             Ok(false) if enabled.assign_membership_on_login => {
@@ -477,12 +478,11 @@ async fn finish(state: &ProviderState, headers: &HeaderMap, raw: &str) -> Respon
                     Err(e) => return unavailable(e),
                 }
             }
+            // As a password sign-in by a non-member ends (no session is started).
             Ok(false) => {
-                return refuse(
-                    StatusCode::FORBIDDEN,
-                    "You are not a member of this organization. Ask its administrator for an invitation.".into(),
-                )
-                .await;
+                return pending
+                    .checked
+                    .fail("access_denied", "user is not a member of the organization");
             }
             Err(e) => return unavailable(e),
         }

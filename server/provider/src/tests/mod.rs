@@ -3,9 +3,11 @@
 
 mod browser;
 mod discovery;
+mod federation;
 mod invitation_signin;
 mod invitations;
 mod keys;
+mod login_pages;
 mod mail;
 mod matrix;
 mod members;
@@ -61,11 +63,16 @@ impl TestProvider {
     }
 
     pub async fn with_options(options: ProviderOptions) -> Self {
+        Self::with_issuer(ISSUER, options).await
+    }
+
+    /// A provider with another issuer (one served on a real port).
+    pub async fn with_issuer(issuer: &str, options: ProviderOptions) -> Self {
         let test_db = fresh_database().await;
         let db = Database::open(&test_db.url, &migrations())
             .await
             .expect("open");
-        let issuer = Issuer::from_public_url(&Url::parse(ISSUER).unwrap());
+        let issuer = Issuer::from_public_url(&Url::parse(issuer).unwrap());
         let state = ProviderState::open(issuer, db.clone(), options)
             .await
             .expect("state");
