@@ -104,6 +104,10 @@ async fn enabled_oidc(
             "Enterprise connections sign in to an organization, and this sign-in names none.",
         ));
     };
+    // A sign-in that asked for one connection (`connection=`) uses that one only.
+    if checked.connection.as_deref().is_some_and(|c| c != name) {
+        return Ok(Err("This sign-in was asked for another sign-in method."));
+    }
     let Some(connection) = connections::by_name(&state.db, name).await? else {
         return Ok(Err("This sign-in method does not exist."));
     };

@@ -194,7 +194,7 @@ async fn an_organization_without_a_usable_connection_says_so() {
 async fn connection_goes_straight_to_that_connection() {
     let provider = provider().await;
     let mut browser = Browser::new(&provider);
-    let (page, _) = login_page(
+    let (page, tx) = login_page(
         &mut browser,
         "acme",
         &[("connection", "Username-Password-Authentication")],
@@ -202,6 +202,16 @@ async fn connection_goes_straight_to_that_connection() {
     .await;
     assert!(page.text.contains("name=\"password\""));
     assert!(!page.text.contains("data-connection"), "{}", page.text);
+    let elsewhere = browser
+        .get(&format!("/u/federate?state={tx}&connection=corp-sso"))
+        .await;
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        elsewhere.text
+    );
+    assert!(elsewhere.text.contains("another sign-in method"));
 
     // An enterprise connection: no login page; here its issuer (loopback,
     // not allow-listed) is refused at once.
