@@ -446,7 +446,7 @@ async fn an_issuer_at_loopback_without_the_allow_list_is_refused_and_other_organ
             held.push(socket);
         }
     });
-    let timeout = Duration::from_millis(800);
+    let timeout = Duration::from_secs(1);
     let down = downstream(vec![format!("http://{silent_addr}")], timeout).await;
     // acme's issuer is at loopback and not allow-listed; globex's never answers.
     add_connection(
