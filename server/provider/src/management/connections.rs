@@ -263,8 +263,8 @@ pub fn check_options(
                 "back_channel" => {}
                 "front_channel" => {
                     return Err(invalid_body(
-                        "options.type front_channel is not supported: the built-in provider \
-                         supports back_channel OIDC connections only",
+                        "options.type: the built-in provider supports back_channel only \
+                         (front_channel OIDC connections are not supported)",
                     ));
                 }
                 _ => return Err(invalid_body("options.type must be back_channel")),

@@ -2,6 +2,7 @@
 //! engine (`ORGDESK_TEST_DATABASE`).
 
 mod browser;
+mod connections;
 mod discovery;
 mod invitation_signin;
 mod invitations;
