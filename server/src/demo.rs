@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use orgdesk_config::Secret;
-use orgdesk_provider::{MemberSpec, OrganizationSpec, ProviderState, Provisioning, UserSpec};
+use orgdesk_provider::{
+    BrandingSpec, EnabledConnectionSpec, MemberSpec, OrganizationSpec, ProviderState, Provisioning,
+    UserSpec,
+};
 
 use crate::adapters::RoleNames;
 
@@ -63,6 +66,42 @@ const ORGANIZATIONS: &[(&str, &str, &[Member])] = &[
         &[("jonno@suzies.example", &["Org Member"])],
     ),
 ];
+
+/// The provider's password database, by name.
+const DATABASE: &str = "Username-Password-Authentication";
+
+/// An organization's look in the demo: (logo URL, primary, page background).
+fn demo_branding(org: &str) -> Option<BrandingSpec> {
+    let (logo, primary, background) = match org {
+        "metahexa-bank" => (
+            Some("https://metahexa.example/logo.svg"),
+            "#0b5cab",
+            "#eef4fb",
+        ),
+        "adventurez" => (None, "#e4572e", "#fff7ed"),
+        _ => return None,
+    };
+    Some(BrandingSpec {
+        logo_url: logo.map(str::to_owned),
+        primary: Some(primary.into()),
+        page_background: Some(background.into()),
+    })
+}
+
+/// The connections an organization enables in the demo: the password
+/// database everywhere; at AdventureZ people may sign up themselves (and
+/// become members by signing in), at MetaHexa Bank only invited members sign
+/// in. Re-running the demo sets these flags again (and keeps connections
+/// enabled in the console meanwhile).
+fn demo_connections(org: &str) -> Vec<EnabledConnectionSpec> {
+    let signup = org == "adventurez";
+    vec![EnabledConnectionSpec {
+        connection: DATABASE.into(),
+        assign_membership_on_login: Some(signup),
+        show_as_button: None,
+        is_signup_enabled: Some(signup),
+    }]
+}
 
 /// The demo passwords, made on first use and kept in `demo-credentials.json`
 /// (readable by the owner only).
@@ -126,8 +165,8 @@ pub async fn seed(
         organizations: ORGANIZATIONS
             .iter()
             .map(|(name, display, members)| OrganizationSpec {
-                branding: None,
-                enabled_connections: None,
+                branding: demo_branding(name),
+                enabled_connections: Some(demo_connections(name)),
                 name: name.to_string(),
                 display_name: Some(display.to_string()),
                 members: members

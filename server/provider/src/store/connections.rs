@@ -498,19 +498,34 @@ pub async fn disable(
     Ok(done.rows_affected() == 1)
 }
 
-/// Makes an organization enable exactly these connections with these flags
-/// (provisioning: applying twice changes nothing).
-pub async fn replace_enabled(
+/// Makes an organization enable these connections with these flags
+/// (provisioning: applying twice changes nothing); connections it enables
+/// besides these stay. The limit is kept.
+pub async fn ensure_enabled(
     db: &Database,
     org_id: &str,
     enabled: &[(String, Flags)],
 ) -> Result<(), EnableError> {
     let mut tx = super::write_transaction(db).await?;
-    sqlx::query("DELETE FROM organization_connections WHERE org_id = $1")
+    let mut missing = Vec::new();
+    for (connection_id, flags) in enabled {
+        let updated = sqlx::query(
+            "UPDATE organization_connections SET assign_membership_on_login = $3, \
+             show_as_button = $4, is_signup_enabled = $5 WHERE org_id = $1 AND connection_id = $2",
+        )
         .bind(org_id)
+        .bind(connection_id)
+        .bind(i64::from(flags.assign_membership_on_login))
+        .bind(i64::from(flags.show_as_button))
+        .bind(i64::from(flags.is_signup_enabled))
         .execute(&mut *tx)
-        .await?;
-    enable_in(&mut tx, org_id, enabled).await?;
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            missing.push((connection_id.clone(), *flags));
+        }
+    }
+    enable_in(&mut tx, org_id, &missing).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -12,6 +12,7 @@ mod matrix;
 mod members;
 mod organization_signin;
 mod organizations;
+mod provisioning;
 mod roles;
 mod signin;
 mod token;
