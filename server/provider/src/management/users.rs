@@ -308,12 +308,7 @@ pub(crate) async fn search(
         )));
     }
     let ids = connections::user_ids_at(&state.db, name, paging.offset(), paging.per_page).await?;
-    let mut found = Vec::with_capacity(ids.len());
-    for id in &ids {
-        if let Some(user) = users::by_id(&state.db, id).await? {
-            found.push(user);
-        }
-    }
+    let found = users::by_ids(&state.db, &ids).await?;
     let items = users_json(&state, &found).await?;
     if !paging.include_totals {
         return Ok(Json(Value::Array(items)));
