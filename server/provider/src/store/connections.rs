@@ -416,6 +416,13 @@ pub async fn enable_in(
     org_id: &str,
     enabled: &[(String, Flags)],
 ) -> Result<(), EnableError> {
+    // Lock the organization's row first, so that two transactions enabling
+    // connections for it at once cannot both pass the limit (PostgreSQL;
+    // SQLite's write transactions are serial anyway).
+    sqlx::query("UPDATE organizations SET name = name WHERE id = $1")
+        .bind(org_id)
+        .execute(&mut *conn)
+        .await?;
     let existing: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM organization_connections WHERE org_id = $1")
             .bind(org_id)
