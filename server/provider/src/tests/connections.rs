@@ -22,6 +22,7 @@ const SCOPES: &[&str] = &[
     "delete:organization_connections",
     "read:organizations",
     "create:organizations",
+    "delete:organizations",
     "read:users",
     "create:users",
     "delete:users",
@@ -213,6 +214,11 @@ async fn the_list_is_by_name_filtered_by_strategy_and_name_and_paged() {
     assert_eq!(none.body, json!([]));
     let by_name = api.get("/connections?name=zeta-sso").await;
     assert_eq!(names(&by_name.body), ["zeta-sso"]);
+    // Filters are values, never SQL.
+    let injected = api
+        .get(&format!("/connections?name={}", urlencode("x' OR '1'='1")))
+        .await;
+    assert_eq!(injected.body, json!([]));
 
     let page = api
         .get("/connections?page=1&per_page=2&include_totals=true")
@@ -742,6 +748,29 @@ async fn enabled_connections_have_auth0s_shape_and_flag_rules() {
     assert_eq!(api.get(&format!("{path}/{sso}")).await.status, 404);
     assert_eq!(api.delete(&format!("{path}/{sso}")).await.status, 404);
     // The connection itself stays.
+    assert_eq!(api.get(&format!("/connections/{sso}")).await.status, 200);
+}
+
+#[tokio::test]
+async fn deleting_an_organization_removes_its_enabled_connections_not_the_connections() {
+    let api = Api::new().await;
+    let sso = api.oidc("acme-sso").await;
+    let created = api
+        .post(
+            "/organizations",
+            json!({"name": "acme", "enabled_connections": [{"connection_id": sso}]}),
+        )
+        .await;
+    let org = created.body["id"].as_str().unwrap();
+    assert_eq!(
+        api.delete(&format!("/organizations/{org}")).await.status,
+        204
+    );
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organization_connections")
+        .fetch_one(api.provider.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows, 0);
     assert_eq!(api.get(&format!("/connections/{sso}")).await.status, 200);
 }
 
