@@ -2,9 +2,9 @@
 
 use rand::{Rng, distr::Alphanumeric};
 
-/// The id of the provider's one connection so far: the password database
-/// (Auth0's `auth0` strategy). A stable `con_` id in Auth0's form; invitations
-/// name it as their `connection_id`.
+/// The id of the provider's own password database (Auth0's `auth0`
+/// strategy), seeded by the migrations. A stable `con_` id in Auth0's form;
+/// the hosted pages rely on it, so it cannot be deleted.
 pub const DATABASE_CONNECTION_ID: &str = "con_OrgdeskDatabase1";
 
 pub(crate) fn random_alphanumeric(len: usize) -> String {
@@ -18,6 +18,11 @@ pub(crate) fn random_alphanumeric(len: usize) -> String {
 /// `org_` and 16 letters and digits, like `org_W4gqSU3hp8VaDnpJ`.
 pub fn organization_id() -> String {
     format!("org_{}", random_alphanumeric(16))
+}
+
+/// `con_` and 16 letters and digits, like `con_2Xk9aQ0pLm3NvB7r`.
+pub fn connection_id() -> String {
+    format!("con_{}", random_alphanumeric(16))
 }
 
 /// `rol_` and 16 letters and digits.

@@ -42,33 +42,11 @@ async fn start_with(demo: bool) -> TestOrgdesk {
     let running = orgdesk_server::start_with(&config, orgdesk_server::StartOptions { demo })
         .await
         .expect("Orgdesk starts");
-    if demo {
-        enable_password_database(&databases.1.url).await;
-    }
     TestOrgdesk {
         running,
         site,
         _databases: databases,
     }
-}
-
-/// Every organization enables the provider's password database, as
-/// provisioning with `enabled_connections` makes the demo's do (organizations
-/// that already do are left alone).
-async fn enable_password_database(provider_db_url: &str) {
-    let db = orgdesk_db::Database::open(provider_db_url, &orgdesk_provider::migrations())
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO organization_connections (org_id, connection_id, created_at) \
-         SELECT o.id, 'con_OrgdeskDatabase1', 0 FROM organizations o WHERE NOT EXISTS \
-         (SELECT 1 FROM organization_connections oc \
-          WHERE oc.org_id = o.id AND oc.connection_id = 'con_OrgdeskDatabase1')",
-    )
-    .execute(db.pool())
-    .await
-    .unwrap();
-    db.close().await;
 }
 
 impl TestOrgdesk {

@@ -102,6 +102,9 @@ async fn downstream(origins: Vec<String>, timeout: Duration) -> TestProvider {
         name: name.into(),
         display_name: Some(format!("{name} Inc")),
         members,
+        branding: None,
+        // A new organization gets the password database.
+        enabled_connections: None,
     };
     provider
         .state
@@ -128,7 +131,6 @@ async fn downstream(origins: Vec<String>, timeout: Duration) -> TestProvider {
         })
         .await
         .unwrap();
-    super::enable_password_database(&provider.db).await;
     provider
 }
 

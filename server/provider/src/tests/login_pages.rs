@@ -33,6 +33,9 @@ async fn provider() -> TestProvider {
         name: name.into(),
         display_name: Some(display.into()),
         members: Vec::<MemberSpec>::new(),
+        branding: None,
+        // None enabled here: each test's connections are inserted below.
+        enabled_connections: Some(vec![]),
     };
     provider
         .state
