@@ -36,7 +36,7 @@ use super::{
     TEN_MINUTES,
     authorize::{Checked, complete},
     login::{expired, transaction, unavailable},
-    pages::{branded_error_page, branding_of},
+    pages::{self, branded_error_page, branding_of},
     session::{self, TRANSACTION_COOKIE},
 };
 use crate::{
@@ -355,7 +355,30 @@ pub(crate) async fn callback(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let response = finish(&state, &headers, raw.as_deref().unwrap_or_default()).await;
-    clear_federation_cookie(&state, response)
+    clear_federation_cookie(&state, onward_as_page(response))
+}
+
+/// A redirect onward (to the application, with its code or error) answered
+/// as a page that continues there: see [`pages::continue_page`]. Other
+/// answers, and their cookies, stay as they are.
+fn onward_as_page(response: Response) -> Response {
+    if !response.status().is_redirection() {
+        return response;
+    }
+    let Some(location) = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return response;
+    };
+    let mut page = pages::continue_page(&location);
+    for cookie in response.headers().get_all(header::SET_COOKIE) {
+        page.headers_mut()
+            .append(header::SET_COOKIE, cookie.clone());
+    }
+    page
 }
 
 async fn finish(state: &ProviderState, headers: &HeaderMap, raw: &str) -> Response {

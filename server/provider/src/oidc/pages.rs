@@ -98,6 +98,37 @@ pub fn branded_error_page(
     )
 }
 
+/// A page that sends the browser on to `location` at once (a zero-second
+/// refresh, with a link for browsers that do not refresh).
+///
+/// The end of a federated sign-in answers with it instead of a redirect:
+/// the customer's provider posted its own login form, and browsers apply
+/// that page's `form-action` to every redirect that follows the post, so a
+/// redirect chain from our callback on to the application would be blocked
+/// by any provider that restricts `form-action` (as this provider does). A
+/// page ends the chain; the refresh is a new navigation.
+pub fn continue_page(location: &str) -> Response {
+    let target = escape(location);
+    let title = "Signing you in";
+    let body = format!("<h1>{title}</h1><p><a id=\"continue\" href=\"{target}\">Continue</a></p>");
+    let html = orgdesk_brand::document(title, &Branding::default(), &body).replacen(
+        "<title>",
+        &format!("<meta http-equiv=\"refresh\" content=\"0;url={target}\"><title>"),
+        1,
+    );
+    let mut response = (StatusCode::OK, Html(html)).into_response();
+    let headers = response.headers_mut();
+    let policy = content_security_policy(&Branding::default(), None);
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&policy).expect("the policy is header-safe"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    response
+}
+
 /// An error shown on the provider itself, never sent to a redirect URI.
 pub fn error_page(status: StatusCode, message: &str) -> Response {
     branded_error_page(status, message, &Branding::default(), None)

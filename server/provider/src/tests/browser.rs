@@ -20,7 +20,11 @@ pub struct Browser<'a> {
 
 pub struct Page {
     pub status: StatusCode,
+    /// Where the browser goes next: a redirect's `Location`, or the target
+    /// of a page that refreshes at once (the end of a federated sign-in).
     pub location: Option<Url>,
+    /// Whether `location` came from such a page rather than a redirect.
+    pub refreshes: bool,
     pub text: String,
 }
 
@@ -60,10 +64,13 @@ impl<'a> Browser<'a> {
                 .unwrap()
         });
         let bytes = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let refresh = refresh_target(&text);
         Page {
             status,
-            location,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
+            refreshes: location.is_none() && refresh.is_some(),
+            location: location.or(refresh),
+            text,
         }
     }
 
@@ -148,4 +155,19 @@ pub async fn exchange(provider: &TestProvider, form: &[(&str, &str)]) -> (Status
 pub fn claims(jwt: &str) -> Value {
     let payload = jwt.split('.').nth(1).unwrap();
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+/// The target of `<meta http-equiv="refresh" content="0;url=…">`, unescaped.
+fn refresh_target(html: &str) -> Option<Url> {
+    let start = html.find("http-equiv=\"refresh\" content=\"0;url=")?;
+    let rest = &html[start..];
+    let url_start = rest.find("url=")? + 4;
+    let url_end = rest[url_start..].find('"')? + url_start;
+    let target = rest[url_start..url_end]
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    Url::parse(&target).ok()
 }

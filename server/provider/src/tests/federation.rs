@@ -280,6 +280,12 @@ async fn a_new_employee_becomes_a_member_where_the_connection_assigns_membership
     connect(&down, "acme", &upstream.issuer, true).await;
 
     let back = federate(&down, &upstream, "acme", "new@corp.example").await;
+    // Back to the application through a page, not a redirect: the upstream's
+    // login form restricts form-action, which browsers apply to every
+    // redirect after its post.
+    assert_eq!(back.status, StatusCode::OK, "{}", back.text);
+    assert!(back.refreshes, "{}", back.text);
+    assert!(back.text.contains("id=\"continue\""), "{}", back.text);
     let claims = app_claims(&down, &back).await;
     let user_id = claims["sub"].as_str().unwrap().to_owned();
     assert!(user_id.starts_with("oidc|corp-sso|"), "{user_id}");
