@@ -142,6 +142,7 @@ async fn the_organization_calls_round_trip_and_fail_with_typed_errors() {
             name: "rocky-mountain".into(),
             display_name: Some("Rocky Mountain High Adventures".into()),
             metadata: BTreeMap::from([("tier".into(), "startup".into())]),
+            ..Default::default()
         })
         .await
         .unwrap();
