@@ -26,7 +26,10 @@ use leptos_router::{
 use crate::api::{AppError, Me, current_user};
 use crate::components::layout::Layout;
 use crate::pages::{
-    audit::AuditPage, home::HomePage, invitations::InvitationsPage, members::MembersPage,
+    audit::AuditPage, connection::ConnectionPage, connection_new::NewConnectionPage,
+    connections::ConnectionsPage, home::HomePage,
+    organization_branding::OrganizationBrandingPage,
+    organization_connections::OrganizationConnectionsPage, invitations::InvitationsPage, members::MembersPage,
     not_found::NotFound, organization::OrganizationPage, organization_audit::OrganizationAuditPage,
     organization_new::NewOrganizationPage, organizations::OrganizationsPage, people::PeoplePage,
 };
@@ -74,7 +77,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id") view=OrganizationPage />
                     <Route path=path!("/organizations/:id/members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("/organizations/:id/invitations") view=InvitationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/organizations/:id/connections") view=OrganizationConnectionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/organizations/:id/branding") view=OrganizationBrandingPage ssr=SsrMode::Async />
                     <Route path=path!("/organizations/:id/audit") view=OrganizationAuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/connections/new") view=NewConnectionPage />
+                    <Route path=path!("/connections/:id") view=ConnectionPage ssr=SsrMode::Async />
                     <Route path=path!("/people") view=PeoplePage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage />
                 </Routes>
