@@ -111,6 +111,7 @@ pub async fn seed(
         _ => vec![],
     };
     let provisioning = Provisioning {
+        connections: vec![],
         clients: vec![],
         roles: crate::identity::console_roles(roles),
         users: PEOPLE
@@ -125,6 +126,8 @@ pub async fn seed(
         organizations: ORGANIZATIONS
             .iter()
             .map(|(name, display, members)| OrganizationSpec {
+                branding: None,
+                enabled_connections: None,
                 name: name.to_string(),
                 display_name: Some(display.to_string()),
                 members: members

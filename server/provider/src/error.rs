@@ -88,6 +88,11 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The message the caller reads.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl From<sqlx::Error> for ApiError {

@@ -20,6 +20,11 @@ pub fn organization_id() -> String {
     format!("org_{}", random_alphanumeric(16))
 }
 
+/// `con_` and 16 letters and digits, like `con_2Xk9aQ0pLm3NvB7r`.
+pub fn connection_id() -> String {
+    format!("con_{}", random_alphanumeric(16))
+}
+
 /// `rol_` and 16 letters and digits.
 pub fn role_id() -> String {
     format!("rol_{}", random_alphanumeric(16))

@@ -33,7 +33,10 @@ use url::Url;
 pub use clients::ClientSpec;
 pub use mail::{MailSettingsError, SmtpSettings};
 pub use management::RateLimit;
-pub use provision::{MemberSpec, OrganizationSpec, Provisioning, RoleSpec, UserSpec};
+pub use provision::{
+    BrandingSpec, ConnectionOptionsSpec, ConnectionSpec, EnabledConnectionSpec, MemberSpec,
+    OrganizationSpec, Provisioning, RoleSpec, UserSpec,
+};
 
 /// The provider's schema, per engine.
 pub fn migrations() -> Migrations {

@@ -17,6 +17,7 @@ use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, MultiPart},
 };
+use orgdesk_brand::Branding;
 use orgdesk_config::Secret;
 use sqlx::{AnyConnection, Row};
 
@@ -166,8 +167,37 @@ impl Dispatch {
     }
 }
 
+/// An organization's stored branding (`{logo_url, colors: {primary,
+/// page_background}}`) in the form `orgdesk_brand` renders. Whatever is
+/// stored, the renderers write only values that pass its checks.
+pub fn branding_of(stored: Option<&serde_json::Value>) -> Branding {
+    let text =
+        |value: Option<&serde_json::Value>| value.and_then(|v| v.as_str()).map(str::to_owned);
+    match stored {
+        Some(b) => Branding {
+            logo_url: text(b.get("logo_url")),
+            primary: text(b.get("colors").and_then(|c| c.get("primary"))),
+            page_background: text(b.get("colors").and_then(|c| c.get("page_background"))),
+        },
+        None => Branding::default(),
+    }
+}
+
+/// The color of text on the branding's primary color, as the hosted pages
+/// draw it (read from the one stylesheet `orgdesk_brand` writes).
+fn on_primary(branding: &Branding) -> &'static str {
+    if orgdesk_brand::stylesheet(branding).contains("--on-primary:#000000") {
+        "#000000"
+    } else {
+        "#ffffff"
+    }
+}
+
 /// The invitation email: who invites whom to which organization, the link,
-/// and when it expires.
+/// and when it expires. The HTML part carries the organization's logo and
+/// its primary color on the button; only a checked https logo URL and
+/// `#rrggbb` colors ever reach the markup (an unchecked value falls back to
+/// no logo and the default color).
 pub fn invitation_email(
     to: &str,
     inviter: &str,
@@ -175,6 +205,7 @@ pub fn invitation_email(
     application: &str,
     link: &str,
     expires_at_millis: i64,
+    branding: &Branding,
 ) -> Email {
     let expires = iso8601(expires_at_millis);
     let expires = format!("{} at {} UTC", &expires[..10], &expires[11..16]);
@@ -184,18 +215,28 @@ pub fn invitation_email(
          Accept the invitation:\n{link}\n\n\
          The invitation expires on {expires}. If you did not expect it, ignore this email.\n"
     );
+    let primary = branding
+        .primary
+        .as_deref()
+        .filter(|c| orgdesk_brand::is_color(c))
+        .unwrap_or(orgdesk_brand::DEFAULT_PRIMARY);
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body>\
+         {logo}\
          <p>Hello,</p>\
          <p>{inviter} invited you to join <strong>{organization}</strong> in {application}.</p>\
-         <p><a href=\"{link}\">Accept the invitation</a></p>\
+         <p><a id=\"accept\" href=\"{link}\" style=\"display:inline-block;padding:10px 18px;\
+         border-radius:6px;text-decoration:none;font-weight:600;background:{primary};color:{on}\">\
+         Accept the invitation</a></p>\
          <p>Or open this link: {link}</p>\
          <p>The invitation expires on {expires}. If you did not expect it, ignore this email.</p>\
          </body></html>",
+        logo = orgdesk_brand::logo(branding, organization),
         inviter = escape(inviter),
         organization = escape(organization),
         application = escape(application),
         link = escape(link),
+        on = on_primary(branding),
     );
     let subject: String = format!("{inviter} invited you to join {organization}")
         .chars()
@@ -282,6 +323,7 @@ mod tests {
             "Orgdesk",
             "https://app.example/login?invitation=T&organization=org_1",
             1_597_950_606_299,
+            &Branding::default(),
         );
         assert_eq!(email.subject, "Ann <script> invited you to join Acme & Co");
         assert!(
@@ -298,6 +340,74 @@ mod tests {
                 .contains("href=\"https://app.example/login?invitation=T&amp;organization=org_1\"")
         );
         assert!(!email.html.contains("<script>"));
+    }
+
+    fn branded(stored: serde_json::Value) -> Email {
+        invitation_email(
+            "new@example.com",
+            "Ann",
+            "MetaHexa Bank",
+            "Orgdesk",
+            "https://app.example/login?invitation=T",
+            1_597_950_606_299,
+            &branding_of(Some(&stored)),
+        )
+    }
+
+    #[test]
+    fn invitation_emails_carry_the_organizations_logo_and_primary_color() {
+        let email = branded(serde_json::json!({
+            "logo_url": "https://metahexa.example/logo.svg",
+            "colors": {"primary": "#0b5cab", "page_background": "#eef4fb"}
+        }));
+        assert!(
+            email
+                .html
+                .contains("src=\"https://metahexa.example/logo.svg\"")
+        );
+        assert!(email.html.contains("alt=\"MetaHexa Bank\""));
+        assert!(email.html.contains("background:#0b5cab;color:#ffffff"));
+        // A light primary color gets dark text on the button.
+        let light = branded(serde_json::json!({"colors": {"primary": "#fde047"}}));
+        assert!(light.html.contains("background:#fde047;color:#000000"));
+        // Unbranded: no logo, the default color.
+        let plain = invitation_email(
+            "a@b.example",
+            "Ann",
+            "Acme",
+            "Orgdesk",
+            "https://x.example/",
+            0,
+            &Branding::default(),
+        );
+        assert!(!plain.html.contains("<img"));
+        assert!(
+            plain
+                .html
+                .contains(&format!("background:{}", orgdesk_brand::DEFAULT_PRIMARY))
+        );
+    }
+
+    #[test]
+    fn only_checked_branding_values_reach_the_email() {
+        // Values that never pass the Management API's checks, as if written
+        // to the database some other way.
+        let email = branded(serde_json::json!({
+            "logo_url": "javascript:alert(1)//\"><script>alert(1)</script>",
+            "colors": {"primary": "red;background:url(https://evil.example/)"}
+        }));
+        assert!(!email.html.contains("<img"));
+        assert!(!email.html.contains("javascript:"));
+        assert!(!email.html.contains("<script>"));
+        assert!(!email.html.contains("evil.example"));
+        assert!(
+            email
+                .html
+                .contains(&format!("background:{}", orgdesk_brand::DEFAULT_PRIMARY))
+        );
+        let http_logo =
+            branded(serde_json::json!({"logo_url": "http://metahexa.example/logo.svg"}));
+        assert!(!http_logo.html.contains("<img"));
     }
 
     #[test]

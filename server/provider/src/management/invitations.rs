@@ -33,9 +33,9 @@ use super::{
 use crate::{
     ProviderState, clients,
     error::ApiError,
-    ids::{self, DATABASE_CONNECTION_ID},
-    mail,
+    ids, mail,
     store::{
+        connections,
         invitations::{self as store, Invitation},
         organizations, users,
     },
@@ -261,13 +261,27 @@ pub(crate) async fn create(
              set the application's initiate_login_uri.",
         )
     })?;
-    if let Some(connection_id) = &input.connection_id
-        && connection_id != DATABASE_CONNECTION_ID
-    {
-        return Err(ApiError::bad_request(
-            "invalid_body",
-            "The specified connection does not exist.",
-        ));
+    // The connection the invitee signs in with must exist and be one the
+    // organization enables; either refusal is a 400 about the body.
+    if let Some(connection_id) = &input.connection_id {
+        if connections::by_id(&state.db, connection_id)
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "The specified connection does not exist.",
+            ));
+        }
+        if connections::enabled(&state.db, &org.id, connection_id)
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "The specified connection is not enabled for this organization.",
+            ));
+        }
     }
     let unknown = store::unknown_roles(&state.db, &roles).await?;
     if !unknown.is_empty() {
@@ -307,6 +321,7 @@ pub(crate) async fn create(
             &client.name,
             &invitation.invitation_url,
             invitation.expires_at,
+            &mail::branding_of(org.branding.as_ref()),
         );
         let sent = state.mailer.send_or_keep(email).await.map_err(|error| {
             tracing::warn!(%error, organization = %org.id, "invitation email not sent");

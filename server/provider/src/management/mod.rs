@@ -3,6 +3,8 @@
 //! rate-limit headers.
 
 mod auth;
+mod connections;
+mod enabled_connections;
 mod input;
 mod invitations;
 mod members;
@@ -23,6 +25,13 @@ pub(crate) use auth::VerifiedTokens;
 pub use members::MAX_MEMBERS_PER_REQUEST;
 pub use rate_limit::RateLimit;
 pub use users::DATABASE_CONNECTION;
+
+/// The Management API's rules for connections and enabled connections, for
+/// provisioning to apply the same ones.
+pub(crate) mod connection_rules {
+    pub use super::connections::{check_display_name, check_name, check_options};
+    pub use super::enabled_connections::flags;
+}
 
 use crate::{ProviderState, error::ApiError};
 
@@ -49,6 +58,14 @@ pub mod scopes {
     pub const READ_ORGANIZATION_INVITATIONS: &str = "read:organization_invitations";
     pub const CREATE_ORGANIZATION_INVITATIONS: &str = "create:organization_invitations";
     pub const DELETE_ORGANIZATION_INVITATIONS: &str = "delete:organization_invitations";
+    pub const READ_CONNECTIONS: &str = "read:connections";
+    pub const CREATE_CONNECTIONS: &str = "create:connections";
+    pub const UPDATE_CONNECTIONS: &str = "update:connections";
+    pub const DELETE_CONNECTIONS: &str = "delete:connections";
+    pub const READ_ORGANIZATION_CONNECTIONS: &str = "read:organization_connections";
+    pub const CREATE_ORGANIZATION_CONNECTIONS: &str = "create:organization_connections";
+    pub const UPDATE_ORGANIZATION_CONNECTIONS: &str = "update:organization_connections";
+    pub const DELETE_ORGANIZATION_CONNECTIONS: &str = "delete:organization_connections";
 }
 
 /// A Management API endpoint and the scope it requires.
@@ -147,6 +164,7 @@ fn table() -> Vec<(Endpoint, MethodRouter<ProviderState>)> {
             e("GET", "/users-by-email", READ_USERS),
             get(users::by_email),
         ),
+        (e("GET", "/users", READ_USERS), get(users::search)),
         (e("POST", "/users", CREATE_USERS), post(users::create)),
         (e("GET", "/users/{id}", READ_USERS), get(users::get)),
         (
@@ -175,7 +193,62 @@ fn table() -> Vec<(Endpoint, MethodRouter<ProviderState>)> {
         ),
     ];
     table.extend(invitations::table());
+    table.extend(connection_table());
     table
+}
+
+/// `/connections` and `/organizations/{id}/enabled_connections`.
+fn connection_table() -> Vec<(Endpoint, MethodRouter<ProviderState>)> {
+    use scopes::*;
+    let e = |method, path, scope| Endpoint {
+        method,
+        path,
+        scope,
+    };
+    const ENABLED: &str = "/organizations/{id}/enabled_connections";
+    const ONE_ENABLED: &str = "/organizations/{id}/enabled_connections/{connection_id}";
+    vec![
+        (
+            e("GET", "/connections", READ_CONNECTIONS),
+            get(connections::list),
+        ),
+        (
+            e("POST", "/connections", CREATE_CONNECTIONS),
+            post(connections::create),
+        ),
+        (
+            e("GET", "/connections/{id}", READ_CONNECTIONS),
+            get(connections::get),
+        ),
+        (
+            e("PATCH", "/connections/{id}", UPDATE_CONNECTIONS),
+            patch(connections::update),
+        ),
+        (
+            e("DELETE", "/connections/{id}", DELETE_CONNECTIONS),
+            delete(connections::delete),
+        ),
+        (
+            e("GET", ENABLED, READ_ORGANIZATION_CONNECTIONS),
+            get(enabled_connections::list),
+        ),
+        (
+            e("POST", ENABLED, CREATE_ORGANIZATION_CONNECTIONS),
+            post(enabled_connections::add),
+        ),
+        (
+            e("GET", ONE_ENABLED, READ_ORGANIZATION_CONNECTIONS),
+            get(enabled_connections::get),
+        ),
+        (
+            e("PATCH", ONE_ENABLED, UPDATE_ORGANIZATION_CONNECTIONS),
+            patch(enabled_connections::update),
+        ),
+        (
+            e("DELETE", ONE_ENABLED, DELETE_ORGANIZATION_CONNECTIONS),
+            delete(enabled_connections::remove),
+        ),
+    ]
 }
 
 /// The endpoints and their scopes.

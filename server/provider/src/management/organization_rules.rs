@@ -19,6 +19,8 @@ pub struct CreateBody {
     pub display_name: Option<String>,
     pub branding: Option<BrandingBody>,
     pub metadata: Option<Map<String, Value>>,
+    /// Connections to enable with the organization, all or nothing.
+    pub enabled_connections: Option<Vec<super::enabled_connections::EnableBody>>,
 }
 
 /// `PATCH /organizations/{id}`: absent fields stay; `branding: null` removes it.
@@ -47,7 +49,7 @@ pub struct ColorsBody {
 }
 
 /// Tells `null` (Some(None)) from an absent field (None).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<Option<T>>, D::Error> {
     Ok(Some(Option::deserialize(d)?))
@@ -117,36 +119,32 @@ pub fn check_metadata(metadata: &Map<String, Value>) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// A logo at an https URL and colors as `#rrggbb`; returns the stored form.
+/// A logo at an https URL and colors as `#rrggbb`, checked by the same rule
+/// the console applies ([`orgdesk_brand::Branding::check`]); returns the
+/// stored form. A refusal is Auth0's 400 naming the field.
 pub fn check_branding(branding: &BrandingBody) -> Result<Value, ApiError> {
-    let mut stored = json!({});
-    if let Some(logo) = &branding.logo_url {
-        let https =
-            url::Url::parse(logo).is_ok_and(|u| u.scheme() == "https" && u.host().is_some());
-        if !https {
-            return Err(invalid("branding.logo_url must be an https URL"));
-        }
-        stored["logo_url"] = logo.clone().into();
+    let checked = orgdesk_brand::Branding {
+        logo_url: branding.logo_url.clone(),
+        primary: branding.colors.as_ref().map(|c| c.primary.clone()),
+        page_background: branding
+            .colors
+            .as_ref()
+            .and_then(|c| c.page_background.clone()),
     }
-    if let Some(colors) = &branding.colors {
-        let mut stored_colors = json!({ "primary": check_color("primary", &colors.primary)? });
-        if let Some(background) = &colors.page_background {
-            stored_colors["page_background"] = check_color("page_background", background)?.into();
+    .check()
+    .map_err(invalid)?;
+    let mut stored = json!({});
+    if let Some(logo) = checked.logo_url {
+        stored["logo_url"] = logo.into();
+    }
+    if let Some(primary) = checked.primary {
+        let mut colors = json!({ "primary": primary });
+        if let Some(background) = checked.page_background {
+            colors["page_background"] = background.into();
         }
-        stored["colors"] = stored_colors;
+        stored["colors"] = colors;
     }
     Ok(stored)
-}
-
-fn check_color(field: &str, color: &str) -> Result<String, ApiError> {
-    let hex = color.strip_prefix('#').unwrap_or_default();
-    if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        Ok(color.to_ascii_lowercase())
-    } else {
-        Err(invalid(format!(
-            "branding.colors.{field} must be a color like #1a2b3c"
-        )))
-    }
 }
 
 #[cfg(test)]

@@ -65,7 +65,9 @@ pub(crate) async fn list(
     Ok(Json(body))
 }
 
-/// `POST /organizations`. Requires `create:organizations`.
+/// `POST /organizations`, optionally with `enabled_connections` (all or
+/// nothing). As in Auth0, an organization created without them enables no
+/// connection. Requires `create:organizations`.
 pub(crate) async fn create(
     caller: Caller,
     State(state): State<ProviderState>,
@@ -84,6 +86,12 @@ pub(crate) async fn create(
         .as_ref()
         .map(rules::check_branding)
         .transpose()?;
+    // Each connection exists and its flags keep the rules before anything is
+    // written; then the organization and its connections are one transaction.
+    let enabled = match &input.enabled_connections {
+        Some(list) => super::enabled_connections::check_all(&state, list).await?,
+        None => Vec::new(),
+    };
     let org = Organization {
         id: ids::organization_id(),
         name: input.name,
@@ -91,7 +99,7 @@ pub(crate) async fn create(
         branding,
         metadata,
     };
-    store::insert(&state.db, &org).await?;
+    store::insert_with_connections(&state.db, &org, &enabled).await?;
     Ok((StatusCode::CREATED, Json(org)))
 }
 

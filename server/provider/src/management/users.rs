@@ -22,10 +22,14 @@ use crate::{
     error::ApiError,
     iso8601, password,
     store::{
+        connections::{self, Connection, Identity, Strategy},
         organizations,
         users::{self, NewUser, User, UserPatch, UserWriteError},
     },
 };
+
+/// Auth0's user search reaches this many results at most.
+const SEARCH_WINDOW: u64 = 1000;
 
 /// The one database connection of the provider, named as Auth0 names a
 /// tenant's default one.
@@ -76,9 +80,21 @@ impl From<UserWriteError> for ApiError {
     }
 }
 
-/// A user in Auth0's shape. The password hash is never part of it.
-pub(super) fn user_json(user: &User) -> Value {
-    let local_id = user.user_id.strip_prefix("auth0|").unwrap_or(&user.user_id);
+/// A user in Auth0's shape, with their identities (from the `identities`
+/// table). The password hash is never part of it.
+pub(super) fn user_json(user: &User, identities: &[Identity]) -> Value {
+    let identities: Vec<Value> = identities
+        .iter()
+        .filter(|i| i.user_id == user.user_id)
+        .map(|i| {
+            json!({
+                "connection": i.connection,
+                "provider": i.strategy,
+                "user_id": i.subject,
+                "isSocial": false,
+            })
+        })
+        .collect();
     json!({
         "user_id": user.user_id,
         "email": user.email,
@@ -86,15 +102,24 @@ pub(super) fn user_json(user: &User) -> Value {
         "name": user.name,
         "created_at": iso8601(user.created_at),
         "updated_at": iso8601(user.updated_at),
-        "identities": [{
-            "connection": DATABASE_CONNECTION,
-            "provider": "auth0",
-            "user_id": local_id,
-            "isSocial": false,
-        }],
+        "identities": identities,
         "app_metadata": user.app_metadata,
         "user_metadata": user.user_metadata,
     })
+}
+
+/// Users in Auth0's shape, their identities read in one query.
+async fn users_json(state: &ProviderState, found: &[User]) -> Result<Vec<Value>, ApiError> {
+    let ids: Vec<String> = found.iter().map(|u| u.user_id.clone()).collect();
+    let identities = connections::identities_of(&state.db, &ids).await?;
+    Ok(found.iter().map(|u| user_json(u, &identities)).collect())
+}
+
+async fn one_user_json(state: &ProviderState, user: &User) -> Result<Value, ApiError> {
+    Ok(users_json(state, std::slice::from_ref(user))
+        .await?
+        .pop()
+        .unwrap_or_default())
 }
 
 /// `POST /users`.
@@ -126,14 +151,19 @@ struct UpdateBody {
     user_metadata: Option<Map<String, Value>>,
 }
 
-fn check_connection(connection: &str) -> Result<(), ApiError> {
-    if connection == DATABASE_CONNECTION {
-        Ok(())
-    } else {
-        Err(ApiError::bad_request(
+/// The database (`auth0`-strategy) connection of this name.
+async fn database_connection(state: &ProviderState, name: &str) -> Result<Connection, ApiError> {
+    match connections::by_name(&state.db, name).await? {
+        Some(c) if c.strategy == Strategy::Database => Ok(c),
+        Some(_) => Err(ApiError::bad_request(
+            "operation_not_supported",
+            "Users can be created only in database connections; \
+             enterprise users are created when they first sign in.",
+        )),
+        None => Err(ApiError::bad_request(
             "inexistent_connection",
             "The connection does not exist.",
-        ))
+        )),
     }
 }
 
@@ -225,11 +255,82 @@ pub(crate) async fn by_email(
     let email = param(&query, "email")
         .filter(|e| !e.trim().is_empty())
         .ok_or_else(|| invalid_query("Missing required property: email"))?;
-    let found = users::by_email(&state.db, email).await?;
-    Ok(Json(Value::Array(found.iter().map(user_json).collect())))
+    let found: Vec<User> = users::by_email(&state.db, email)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(Json(Value::Array(users_json(&state, &found).await?)))
 }
 
-/// `POST /users` on the database connection. Requires `create:users`.
+/// The connection name of the one search the provider serves:
+/// `identities.connection:"NAME"` (quoted, or bare when it has no spaces).
+fn connection_query(q: &str) -> Option<&str> {
+    let value = q.trim().strip_prefix("identities.connection:")?;
+    let name = match value.strip_prefix('"') {
+        Some(rest) => rest.strip_suffix('"')?,
+        None => value,
+    };
+    (!name.is_empty() && !name.contains(['"', ' ', '\\'])).then_some(name)
+}
+
+/// `GET /users?q=identities.connection:"NAME"&search_engine=v3`: the users
+/// with an identity at that connection, by user id, with offset paging
+/// inside Auth0's 1000-result window. Any other search is refused: the
+/// built-in provider is not a search engine. With `include_totals` the
+/// answer is `{users, start, limit, length, total}`.
+/// Requires `read:users`.
+pub(crate) async fn search(
+    caller: Caller,
+    State(state): State<ProviderState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(scopes::READ_USERS)?;
+    let query = query(raw)?;
+    if let Some(engine) = param(&query, "search_engine")
+        && engine != "v3"
+    {
+        return Err(invalid_query(
+            "search_engine must be v3: the built-in provider serves no other",
+        ));
+    }
+    let name = param(&query, "q")
+        .and_then(connection_query)
+        .ok_or_else(|| {
+            invalid_query(
+                "this search is not supported by the built-in provider: \
+             it serves only q=identities.connection:\"NAME\"",
+            )
+        })?;
+    let paging = Offset::from_query(&query)?;
+    if paging.offset() + u64::from(paging.per_page) > SEARCH_WINDOW {
+        return Err(invalid_query(format!(
+            "You can only page through the first {SEARCH_WINDOW} records"
+        )));
+    }
+    let ids = connections::user_ids_at(&state.db, name, paging.offset(), paging.per_page).await?;
+    let mut found = Vec::with_capacity(ids.len());
+    for id in &ids {
+        if let Some(user) = users::by_id(&state.db, id).await? {
+            found.push(user);
+        }
+    }
+    let items = users_json(&state, &found).await?;
+    if !paging.include_totals {
+        return Ok(Json(Value::Array(items)));
+    }
+    let total = connections::count_users_at(&state.db, name).await?;
+    Ok(Json(json!({
+        "start": paging.offset(),
+        "limit": paging.per_page,
+        "length": items.len(),
+        "total": total,
+        "users": items,
+    })))
+}
+
+/// `POST /users` on a database connection (any `auth0`-strategy connection,
+/// by name); the user and their identity there are one transaction.
+/// Requires `create:users`.
 pub(crate) async fn create(
     caller: Caller,
     State(state): State<ProviderState>,
@@ -237,7 +338,7 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(scopes::CREATE_USERS)?;
     let input: CreateBody = body(&bytes)?;
-    check_connection(&input.connection)?;
+    let connection = database_connection(&state, &input.connection).await?;
     let email = input
         .email
         .ok_or_else(|| invalid_body("Missing required property: email"))?;
@@ -251,6 +352,10 @@ pub(crate) async fn create(
     check_name(&name)?;
     check_metadata("app_metadata", &input.app_metadata)?;
     check_metadata("user_metadata", &input.user_metadata)?;
+    // One users table holds every database connection's people, so an email
+    // is unique across all of them (Auth0 keeps it unique per connection):
+    // a deviation, so that a returning person is one user wherever they sign
+    // in with a password.
     if users::by_email(&state.db, &email).await?.is_some() {
         return Err(user_exists()); // before spending an Argon2 hash
     }
@@ -258,6 +363,7 @@ pub(crate) async fn create(
     let user = users::insert(
         &state.db,
         &NewUser {
+            connection_id: &connection.id,
             email: &email,
             name: &name,
             email_verified: input.email_verified,
@@ -267,7 +373,10 @@ pub(crate) async fn create(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(user_json(&user))))
+    Ok((
+        StatusCode::CREATED,
+        Json(one_user_json(&state, &user).await?),
+    ))
 }
 
 /// `GET /users/{id}`. Requires `read:users`.
@@ -277,10 +386,10 @@ pub(crate) async fn get(
     Path(user_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(scopes::READ_USERS)?;
-    users::by_id(&state.db, &user_id)
+    let user = users::by_id(&state.db, &user_id)
         .await?
-        .map(|user| Json(user_json(&user)))
-        .ok_or_else(no_user)
+        .ok_or_else(no_user)?;
+    Ok(Json(one_user_json(&state, &user).await?))
 }
 
 /// `PATCH /users/{id}`: the fields given change; metadata is merged at the
@@ -295,7 +404,7 @@ pub(crate) async fn update(
     caller.require(scopes::UPDATE_USERS)?;
     let input: UpdateBody = body(&bytes)?;
     if let Some(connection) = &input.connection {
-        check_connection(connection)?;
+        database_connection(&state, connection).await?;
     }
     if let Some(email) = &input.email {
         check_email(email)?;
@@ -324,10 +433,10 @@ pub(crate) async fn update(
         app_metadata: input.app_metadata,
         user_metadata: input.user_metadata,
     };
-    users::update(&state.db, &user_id, &patch)
+    let user = users::update(&state.db, &user_id, &patch)
         .await?
-        .map(|user| Json(user_json(&user)))
-        .ok_or_else(no_user)
+        .ok_or_else(no_user)?;
+    Ok(Json(one_user_json(&state, &user).await?))
 }
 
 /// `DELETE /users/{id}`: the user, their memberships and roles go.

@@ -20,11 +20,14 @@ pub struct Organization {
     pub metadata: Map<String, Value>,
 }
 
-/// A write that would give two organizations one name.
+/// A write that would give two organizations one name (or enable too many
+/// connections).
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("an organization with this name already exists")]
     NameTaken,
+    #[error(transparent)]
+    Connections(#[from] super::connections::EnableError),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -35,6 +38,7 @@ impl From<WriteError> for crate::error::ApiError {
             WriteError::NameTaken => {
                 Self::conflict("An organization with this name already exists.")
             }
+            WriteError::Connections(e) => e.into(),
             WriteError::Db(e) => Self::internal(e),
         }
     }
@@ -67,6 +71,17 @@ fn json_text(value: &Option<Value>) -> Option<String> {
 }
 
 pub async fn insert(db: &Database, org: &Organization) -> Result<(), WriteError> {
+    insert_with_connections(db, org, &[]).await
+}
+
+/// Creates an organization and enables these connections for it, in one
+/// transaction: a refused connection leaves no organization behind.
+pub async fn insert_with_connections(
+    db: &Database,
+    org: &Organization,
+    enabled: &[(String, super::connections::Flags)],
+) -> Result<(), WriteError> {
+    let mut tx = super::write_transaction(db).await?;
     sqlx::query(
         "INSERT INTO organizations (id, name, display_name, branding, metadata, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -77,9 +92,11 @@ pub async fn insert(db: &Database, org: &Organization) -> Result<(), WriteError>
     .bind(json_text(&org.branding))
     .bind(Value::Object(org.metadata.clone()).to_string())
     .bind(now())
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(classify)?;
+    super::connections::enable_in(&mut tx, &org.id, enabled).await?;
+    tx.commit().await?;
     Ok(())
 }
 

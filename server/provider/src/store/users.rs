@@ -91,7 +91,8 @@ pub async fn with_password(
 }
 
 /// Creates the user with this email, or updates their name (and password hash
-/// when one is given). Returns the user id.
+/// when one is given); either way they have an identity at the provider's
+/// password database. Returns the user id.
 pub async fn upsert(
     db: &Database,
     email: &str,
@@ -115,10 +116,19 @@ pub async fn upsert(
     .bind(now)
     .execute(db.pool())
     .await?;
-    sqlx::query_scalar("SELECT user_id FROM users WHERE email = $1")
+    let user_id: String = sqlx::query_scalar("SELECT user_id FROM users WHERE email = $1")
         .bind(&email)
         .fetch_one(db.pool())
-        .await
+        .await?;
+    let mut conn = db.pool().acquire().await?;
+    super::connections::insert_identity(
+        &mut conn,
+        crate::ids::DATABASE_CONNECTION_ID,
+        database_subject(&user_id),
+        &user_id,
+    )
+    .await?;
+    Ok(user_id)
 }
 
 /// Creates the role if no role has this name; returns its id.
@@ -256,8 +266,10 @@ pub async fn by_email(db: &Database, email: &str) -> Result<Option<User>, sqlx::
     .transpose()
 }
 
-/// A new user of the database connection.
+/// A new user of a database connection.
 pub struct NewUser<'a> {
+    /// The `auth0`-strategy connection the user's identity is at.
+    pub connection_id: &'a str,
     pub email: &'a str,
     pub name: &'a str,
     pub email_verified: bool,
@@ -266,7 +278,9 @@ pub struct NewUser<'a> {
     pub user_metadata: &'a Map<String, Value>,
 }
 
-/// Creates a user with a fresh `auth0|…` id and returns them.
+/// Creates a user with a fresh `auth0|…` id and their identity at the
+/// connection (subject: the id without `auth0|`), in one transaction, and
+/// returns them.
 pub async fn insert(db: &Database, new: &NewUser<'_>) -> Result<User, UserWriteError> {
     let user = User {
         user_id: ids::user_id(),
@@ -278,6 +292,7 @@ pub async fn insert(db: &Database, new: &NewUser<'_>) -> Result<User, UserWriteE
         created_at: now(),
         updated_at: now(),
     };
+    let mut tx = write_transaction(db).await?;
     sqlx::query(
         "INSERT INTO users (user_id, email, email_verified, name, password_hash, app_metadata, \
          user_metadata, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -290,10 +305,23 @@ pub async fn insert(db: &Database, new: &NewUser<'_>) -> Result<User, UserWriteE
     .bind(object_text(&user.app_metadata))
     .bind(object_text(&user.user_metadata))
     .bind(user.created_at)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(classify)?;
+    super::connections::insert_identity(
+        &mut tx,
+        new.connection_id,
+        database_subject(&user.user_id),
+        &user.user_id,
+    )
+    .await?;
+    tx.commit().await?;
     Ok(user)
+}
+
+/// A database user's subject at their connection: the id without `auth0|`.
+pub fn database_subject(user_id: &str) -> &str {
+    user_id.strip_prefix("auth0|").unwrap_or(user_id)
 }
 
 /// Changes to a user: `None` keeps a field. Metadata patches are merged at the
@@ -438,8 +466,9 @@ pub async fn global_roles_count(db: &Database, user_id: &str) -> Result<u64, sql
     Ok(n as u64)
 }
 
-/// Creates a user who signed up with a password, on the caller's
-/// transaction. `None` when the email is taken (nothing is written).
+/// Creates a user who signed up with a password, with their identity at the
+/// provider's password database, on the caller's transaction. `None` when
+/// the email is taken (nothing is written).
 pub async fn insert_new(
     conn: &mut sqlx::AnyConnection,
     email: &str,
@@ -459,10 +488,20 @@ pub async fn insert_new(
     .bind(name)
     .bind(password_hash)
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    Ok((inserted == 1).then_some(user_id))
+    if inserted != 1 {
+        return Ok(None);
+    }
+    super::connections::insert_identity(
+        conn,
+        crate::ids::DATABASE_CONNECTION_ID,
+        database_subject(&user_id),
+        &user_id,
+    )
+    .await?;
+    Ok(Some(user_id))
 }
 
 /// The ids of the organizations a user belongs to, by organization name.

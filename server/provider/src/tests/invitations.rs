@@ -43,6 +43,8 @@ pub async fn setup_with(provider: TestProvider) -> (TestProvider, String, String
         management_api_scopes: vec![],
     };
     let org = |name: &str, display: &str| OrganizationSpec {
+        branding: None,
+        enabled_connections: None,
         name: name.into(),
         display_name: Some(display.into()),
         members: vec![],

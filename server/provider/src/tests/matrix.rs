@@ -49,6 +49,7 @@ async fn target(
     provider
         .state
         .apply(&Provisioning {
+            connections: vec![],
             clients: vec![ClientSpec {
                 client_id: APP.into(),
                 name: "Matrix app".into(),
@@ -71,6 +72,8 @@ async fn target(
                 roles: vec![],
             }],
             organizations: vec![OrganizationSpec {
+                branding: None,
+                enabled_connections: None,
                 name: name.clone(),
                 display_name: None,
                 members: vec![MemberSpec {

@@ -55,6 +55,7 @@ async fn provider() -> TestProvider {
     provider
         .state
         .apply(&Provisioning {
+            connections: vec![],
             clients: vec![
                 client(B2B, OrganizationUsage::Require),
                 client("b2b-flex", OrganizationUsage::Allow),
@@ -67,11 +68,15 @@ async fn provider() -> TestProvider {
             ],
             organizations: vec![
                 OrganizationSpec {
+                    branding: None,
+                    enabled_connections: None,
                     name: "adventurez".into(),
                     display_name: Some("AdventureZ <Tours>".into()),
                     members: vec![member(SUMANA, "Org Admin")],
                 },
                 OrganizationSpec {
+                    branding: None,
+                    enabled_connections: None,
                     name: "rocky-mountain".into(),
                     display_name: Some("Rocky Mountain".into()),
                     members: vec![

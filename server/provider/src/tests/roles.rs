@@ -168,6 +168,8 @@ async fn deleting_a_role_removes_every_assignment_of_it() {
                 roles: vec!["Org Admin".into()],
             }],
             organizations: vec![OrganizationSpec {
+                branding: None,
+                enabled_connections: None,
                 name: "adventurez".into(),
                 display_name: None,
                 members: vec![MemberSpec {

@@ -45,6 +45,7 @@ async fn provider() -> TestProvider {
     provider
         .state
         .apply(&Provisioning {
+            connections: vec![],
             clients: vec![
                 client(WEB, Some(WEB_SECRET), AppType::RegularWeb),
                 client(SPA, None, AppType::Spa),
@@ -58,6 +59,8 @@ async fn provider() -> TestProvider {
                 user("sally@metahexa.example"),
             ],
             organizations: vec![OrganizationSpec {
+                branding: None,
+                enabled_connections: None,
                 name: "metahexa-bank".into(),
                 display_name: Some("MetaHexa <Bank>".into()),
                 members: vec![MemberSpec {

@@ -24,6 +24,7 @@ fn travel0() -> Provisioning {
         roles: roles.iter().map(|r| r.to_string()).collect(),
     };
     Provisioning {
+        connections: vec![],
         clients: vec![],
         roles: vec![role("Orgdesk Staff"), role("Org Admin"), role("Org Member")],
         users: vec![
@@ -32,11 +33,15 @@ fn travel0() -> Provisioning {
         ],
         organizations: vec![
             OrganizationSpec {
+                branding: None,
+                enabled_connections: None,
                 name: "adventurez".into(),
                 display_name: Some("AdventureZ".into()),
                 members: vec![member("sumana@adventurez.example", &["Org Admin"])],
             },
             OrganizationSpec {
+                branding: None,
+                enabled_connections: None,
                 name: "rocky-mountain".into(),
                 display_name: None,
                 members: vec![member("SUMANA@adventurez.example", &["Org Member"])],
@@ -530,6 +535,8 @@ async fn a_users_organizations_and_roles_come_in_offset_pages() {
     let provider = TestProvider::new().await;
     let mut description = travel0();
     description.organizations.push(OrganizationSpec {
+        branding: None,
+        enabled_connections: None,
         name: "metahexa".into(),
         display_name: None,
         members: vec![MemberSpec {
