@@ -380,6 +380,7 @@ pub struct ConnectionFlags {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnabledConnection {
     pub connection_id: String,
+    /// The connection's name.
     pub name: String,
     pub strategy_name: String,
     pub flags: ConnectionFlags,
@@ -416,16 +417,20 @@ pub trait Connections: Send + Sync {
     ) -> Result<Connection, PortError>;
     async fn delete_connection(&self, id: &str) -> Result<(), PortError>;
     async fn enabled_connections(&self, org_id: &str) -> Result<Vec<EnabledConnection>, PortError>;
+    /// Enables a connection of `strategy` (the flags that do not apply to
+    /// it are not sent: the API refuses them).
     async fn enable_connection(
         &self,
         org_id: &str,
         connection_id: &str,
+        strategy: Option<Strategy>,
         flags: ConnectionFlags,
     ) -> Result<EnabledConnection, PortError>;
     async fn update_enabled_connection(
         &self,
         org_id: &str,
         connection_id: &str,
+        strategy: Option<Strategy>,
         flags: ConnectionFlags,
     ) -> Result<EnabledConnection, PortError>;
     async fn disable_connection(&self, org_id: &str, connection_id: &str)

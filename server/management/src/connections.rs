@@ -165,14 +165,17 @@ pub struct EnabledConnection {
     pub connection: ConnectionRef,
 }
 
-/// The three flags of an enabled connection (Auth0's rules: `show_as_button`
-/// only for enterprise connections; `is_signup_enabled` only for database
-/// connections, with `assign_membership_on_login`).
+/// The three flags of an enabled connection. Auth0's rules: `show_as_button`
+/// only for enterprise connections and `is_signup_enabled` only for database
+/// connections (with `assign_membership_on_login`); a flag that does not
+/// apply is left out of the body (`None`), as the API refuses it even false.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ConnectionFlags {
     pub assign_membership_on_login: bool,
-    pub show_as_button: bool,
-    pub is_signup_enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_as_button: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_signup_enabled: Option<bool>,
 }
 
 /// One page of the users of a connection, and how many there are.

@@ -55,8 +55,12 @@ pub struct NewOrganization {
 pub struct NewEnabledConnection {
     pub connection_id: String,
     pub assign_membership_on_login: bool,
-    pub show_as_button: bool,
-    pub is_signup_enabled: bool,
+    /// Enterprise connections only (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_as_button: Option<bool>,
+    /// Database connections only (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_signup_enabled: Option<bool>,
 }
 
 /// The body of an update: only the fields that are `Some` change, and

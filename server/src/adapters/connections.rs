@@ -53,11 +53,12 @@ fn oidc_options(o: &OidcSettings) -> api::OidcOptions {
     }
 }
 
-fn api_flags(f: ConnectionFlags) -> api::ConnectionFlags {
+/// The body's flags: only those that apply to the strategy.
+pub(crate) fn api_flags(strategy: Option<Strategy>, f: ConnectionFlags) -> api::ConnectionFlags {
     api::ConnectionFlags {
         assign_membership_on_login: f.assign_membership_on_login,
-        show_as_button: f.show_as_button,
-        is_signup_enabled: f.is_signup_enabled,
+        show_as_button: (strategy == Some(Strategy::Oidc)).then_some(f.show_as_button),
+        is_signup_enabled: (strategy == Some(Strategy::Database)).then_some(f.is_signup_enabled),
     }
 }
 
@@ -132,10 +133,11 @@ impl Connections for ManagementApi {
         &self,
         org_id: &str,
         connection_id: &str,
+        strategy: Option<Strategy>,
         flags: ConnectionFlags,
     ) -> Result<EnabledConnection, PortError> {
         self.client
-            .enable_connection(org_id, connection_id, api_flags(flags))
+            .enable_connection(org_id, connection_id, api_flags(strategy, flags))
             .await
             .map(enabled)
             .map_err(port_error)
@@ -145,10 +147,11 @@ impl Connections for ManagementApi {
         &self,
         org_id: &str,
         connection_id: &str,
+        strategy: Option<Strategy>,
         flags: ConnectionFlags,
     ) -> Result<EnabledConnection, PortError> {
         self.client
-            .update_enabled_connection(org_id, connection_id, api_flags(flags))
+            .update_enabled_connection(org_id, connection_id, api_flags(strategy, flags))
             .await
             .map(enabled)
             .map_err(port_error)

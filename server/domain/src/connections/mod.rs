@@ -445,7 +445,7 @@ impl ConnectionService {
             change,
             async {
                 self.connections
-                    .enable_connection(&org.id, &connection.id, flags)
+                    .enable_connection(&org.id, &connection.id, connection.strategy, flags)
                     .await
                     .map_err(conflict)
             },
@@ -483,7 +483,12 @@ impl ConnectionService {
             change,
             async {
                 self.connections
-                    .update_enabled_connection(&org.id, &before.connection_id, flags)
+                    .update_enabled_connection(
+                        &org.id,
+                        &before.connection_id,
+                        before.strategy(),
+                        flags,
+                    )
                     .await
                     .map_err(conflict)
             },
