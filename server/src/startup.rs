@@ -130,6 +130,10 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
             smtp,
             // The demo shows its invitation emails.
             outbox_page: config.provider.outbox_page || options.demo,
+            outbound: orgdesk_fetch::FetchPolicy {
+                test_origins: config.outbound.test_origins.clone(),
+                ..orgdesk_fetch::FetchPolicy::default()
+            },
             ..ProviderOptions::default()
         };
         let state = ProviderState::open(issuer.clone(), db.clone(), provider_options)

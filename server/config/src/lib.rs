@@ -29,6 +29,7 @@ pub struct Config {
     pub console: ConsoleConfig,
     pub provider: ProviderConfig,
     pub identity: IdentityConfig,
+    pub outbound: OutboundConfig,
 }
 
 impl Default for Config {
@@ -40,6 +41,7 @@ impl Default for Config {
             console: ConsoleConfig::default(),
             provider: ProviderConfig::default(),
             identity: IdentityConfig::default(),
+            outbound: OutboundConfig::default(),
         }
     }
 }
@@ -203,6 +205,74 @@ impl Default for ProviderConfig {
             outbox_page: false,
         }
     }
+}
+
+/// Requests Orgdesk makes to URLs its customers give (an enterprise
+/// connection's issuer): https to public addresses only, except these.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OutboundConfig {
+    /// Origins such as `http://127.0.0.1:4100` admitted although they are
+    /// plain http or at a private address: for tests and demos only. Empty by
+    /// default. In the environment, `ORGDESK_OUTBOUND__TEST_ORIGINS` takes a
+    /// list (`[http://127.0.0.1:4100]`) or a comma-separated string.
+    #[serde(deserialize_with = "string_or_list")]
+    pub test_origins: Vec<String>,
+}
+
+impl OutboundConfig {
+    /// Every test origin is an origin (scheme, host, optional port, nothing
+    /// else); each is rewritten in its canonical form.
+    pub fn check(&mut self) -> Result<(), String> {
+        for origin in &mut self.test_origins {
+            *origin = parse_origin(origin).map_err(|reason| {
+                format!(
+                    "`outbound.test_origins`: {reason}; set `outbound.test_origins` in the file \
+                     or ORGDESK_OUTBOUND__TEST_ORIGINS"
+                )
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// `text` as `scheme://host[:port]` in canonical form, or why it is not one.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let url = Url::parse(text.trim()).map_err(|e| format!("{text:?} is not an origin: {e}"))?;
+    let bare = url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty()
+        && url.password().is_none();
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !bare {
+        return Err(format!(
+            "{text:?} is not an origin: write scheme://host[:port], such as http://127.0.0.1:4100"
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// A list of strings, or one string of comma-separated items (as an
+/// environment variable is most easily written).
+fn string_or_list<'de, D>(deserializer: D) -> Result<Vec<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        OneOrMany::Many(list) => list,
+    })
 }
 
 /// Where the console signs people in and reads identity data. With no

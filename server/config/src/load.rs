@@ -73,9 +73,10 @@ pub fn load_from(file: Option<&Path>, env: Env) -> Result<Loaded, ConfigError> {
         format!("identity.{field}").into()
     }));
 
-    let config: Config = figment
+    let mut config: Config = figment
         .extract_lossy()
         .map_err(|e| ConfigError::Invalid(describe(e)))?;
+    config.outbound.check().map_err(ConfigError::Invalid)?;
     config.check().map_err(ConfigError::Invalid)?;
     let unknown_keys = unknown_keys(&figment)?;
     Ok(Loaded {

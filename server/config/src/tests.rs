@@ -239,3 +239,64 @@ fn a_wrong_smtp_setting_names_the_variable_and_never_the_password() {
         Ok(())
     });
 }
+
+#[test]
+fn outbound_test_origins_are_empty_by_default_and_read_from_file_or_environment() {
+    Jail::expect_with(|jail| {
+        assert!(
+            load_in(jail)
+                .unwrap()
+                .config
+                .outbound
+                .test_origins
+                .is_empty()
+        );
+        jail.create_file(
+            "orgdesk.toml",
+            "[outbound]\ntest_origins = [\"http://127.0.0.1:4100\", \"HTTPS://Idp.Example:443/\"]\n",
+        )?;
+        let loaded = load_in(jail).expect("loads");
+        assert_eq!(
+            loaded.config.outbound.test_origins,
+            ["http://127.0.0.1:4100", "https://idp.example"],
+            "written back as canonical origins"
+        );
+        assert!(loaded.unknown_keys.is_empty(), "{:?}", loaded.unknown_keys);
+
+        jail.set_env(
+            "ORGDESK_OUTBOUND__TEST_ORIGINS",
+            "http://127.0.0.1:4200,http://localhost:4300",
+        );
+        assert_eq!(
+            load_in(jail).unwrap().config.outbound.test_origins,
+            ["http://127.0.0.1:4200", "http://localhost:4300"]
+        );
+        jail.set_env(
+            "ORGDESK_OUTBOUND__TEST_ORIGINS",
+            "[\"http://127.0.0.1:4500\"]",
+        );
+        assert_eq!(
+            load_in(jail).unwrap().config.outbound.test_origins,
+            ["http://127.0.0.1:4500"]
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn an_outbound_test_origin_that_is_not_an_origin_stops_start_up() {
+    for bad in [
+        "127.0.0.1:4100",
+        "http://127.0.0.1:4100/path",
+        "ftp://x",
+        "http://x/?a=b",
+    ] {
+        Jail::expect_with(|jail| {
+            jail.set_env("ORGDESK_OUTBOUND__TEST_ORIGINS", bad);
+            let error = load_in(jail).expect_err(bad).to_string();
+            assert!(error.contains("outbound.test_origins"), "{error}");
+            assert!(error.contains("ORGDESK_OUTBOUND__TEST_ORIGINS"), "{error}");
+            Ok(())
+        });
+    }
+}

@@ -90,6 +90,8 @@ pub struct ProviderOptions {
     /// Serve `GET /dev/outbox`, the kept emails (development and demos only:
     /// it shows invitation links). Off by default.
     pub outbox_page: bool,
+    /// What requests to customers' issuers (enterprise connections) may do.
+    pub outbound: orgdesk_fetch::FetchPolicy,
 }
 
 impl Default for ProviderOptions {
@@ -99,6 +101,7 @@ impl Default for ProviderOptions {
             rate_limit: None,
             smtp: None,
             outbox_page: false,
+            outbound: orgdesk_fetch::FetchPolicy::default(),
         }
     }
 }
@@ -113,6 +116,8 @@ pub struct ProviderState {
     mailer: Arc<mail::Mailer>,
     verified_tokens: Arc<management::VerifiedTokens>,
     options: Arc<ProviderOptions>,
+    /// Requests to customers' issuers (enterprise connections).
+    fetcher: Arc<orgdesk_fetch::SafeFetcher>,
 }
 
 impl ProviderState {
@@ -130,6 +135,7 @@ impl ProviderState {
             limiter: Arc::new(management::rate_limit::Limiter::new(options.rate_limit)),
             mailer: Arc::new(mail::Mailer::new(options.smtp.as_ref())),
             verified_tokens: Default::default(),
+            fetcher: Arc::new(orgdesk_fetch::SafeFetcher::new(options.outbound.clone())),
             options: Arc::new(options),
         })
     }
@@ -197,6 +203,8 @@ pub fn router(state: ProviderState) -> Router {
         .route("/.well-known/jwks.json", get(discovery::jwks))
         .route("/authorize", get(oidc::authorize::authorize))
         .route("/u/login", get(oidc::login::show).post(oidc::login::submit))
+        .route("/u/federate", get(oidc::federation::start))
+        .route("/login/callback", get(oidc::federation::callback))
         .route(
             "/u/signup",
             get(oidc::signup::show).post(oidc::signup::submit),

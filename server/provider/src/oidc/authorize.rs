@@ -22,7 +22,7 @@ use url::Url;
 use sqlx::AnyConnection;
 
 use super::{
-    TEN_MINUTES, grants,
+    TEN_MINUTES, federation, grants,
     invitation::{self, InvitationRef},
     pages::{OtherAccount, error_page, other_account_page},
     picker,
@@ -32,7 +32,7 @@ use crate::{
     ProviderState,
     clients::{self, AppType, OrganizationUsage},
     ids,
-    store::{invitations, organizations, users},
+    store::{connections, invitations, organizations, users},
 };
 
 /// The parameters of an authorization request the provider reads.
@@ -54,6 +54,9 @@ pub struct AuthorizeRequest {
     pub invitation: Option<String>,
     /// `signup` shows sign-up first (with an invitation).
     pub screen_hint: Option<String>,
+    /// A connection by name: straight to it (it must be enabled for the
+    /// organization).
+    pub connection: Option<String>,
 }
 
 /// A checked request, as the login page keeps it.
@@ -81,6 +84,12 @@ pub struct Checked {
     /// `prompt=none`: no page may be shown.
     #[serde(default)]
     pub prompt_none: bool,
+    /// `connection=`: the only connection this sign-in may use (its name).
+    #[serde(default)]
+    pub connection: Option<String>,
+    /// That connection is an enterprise connection: no login page.
+    #[serde(default)]
+    pub connection_is_enterprise: bool,
 }
 
 impl Checked {
@@ -238,6 +247,39 @@ async fn check(
             (Some(org.id), Some(display))
         }
     };
+    let (connection, connection_is_enterprise) =
+        match r.connection.as_deref().filter(|c| !c.is_empty()) {
+            None => (None, false),
+            Some(name) => {
+                let found = connections::by_name(&state.db, name)
+                    .await
+                    .map_err(db_error)?
+                    .ok_or_else(|| fail("invalid_request", "the connection was not found"))?;
+                match &org_id {
+                    Some(org_id) => {
+                        let enabled = connections::enabled(&state.db, org_id, &found.id)
+                            .await
+                            .map_err(db_error)?;
+                        if enabled.is_none() {
+                            return Err(fail(
+                                "invalid_request",
+                                "the connection is not enabled for the organization",
+                            ));
+                        }
+                    }
+                    // Without an organization, only the password database
+                    // signs in (as before connections).
+                    None if found.id != ids::DATABASE_CONNECTION_ID => {
+                        return Err(fail(
+                            "invalid_request",
+                            "this connection signs in only with an organization",
+                        ));
+                    }
+                    None => {}
+                }
+                (Some(found.name.clone()), found.strategy.is_enterprise())
+            }
+        };
     let mut login_hint = r.login_hint.clone();
     let invitation = match r.invitation.as_deref().filter(|t| !t.is_empty()) {
         None => None,
@@ -257,6 +299,8 @@ async fn check(
             Some(InvitationRef::of(&found))
         }
     };
+    // An invitation is accepted with the password form, whatever `connection` says.
+    let invitation_given = invitation.is_some();
     let checked = Checked {
         client_id: client.client_id,
         client_name: client.name,
@@ -277,6 +321,8 @@ async fn check(
         signup_first: invitation.is_some() && r.screen_hint.as_deref() == Some("signup"),
         invitation,
         prompt_none: r.prompt.as_deref() == Some("none"),
+        connection: if invitation_given { None } else { connection },
+        connection_is_enterprise: connection_is_enterprise && !invitation_given,
     };
     Ok((checked, r.prompt))
 }
@@ -315,6 +361,17 @@ async fn begin(
     } else {
         "/u/login"
     };
+    if let (true, Some(name)) = (checked.connection_is_enterprise, &checked.connection) {
+        // Straight to the organization's identity provider.
+        return match to_login_transaction(state, &checked).await {
+            Ok((tx, cookie)) => {
+                let mut response = federation::begin(state, &checked, &tx, name).await;
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+                response
+            }
+            Err(e) => server_error(e),
+        };
+    }
     match to_login_transaction(state, &checked).await {
         Ok((tx, cookie)) => {
             let mut response = Redirect::to(&format!("{first_page}?state={tx}")).into_response();

@@ -21,10 +21,95 @@ use serde::Deserialize;
 
 use super::{
     authorize::{Checked, complete},
-    pages::{InvitationView, LoginForm, error_page, login_page},
+    pages::{
+        Branding, InvitationView, LoginForm, branded_error_page, branding_of, error_page,
+        login_page,
+    },
     session::{self, TRANSACTION_COOKIE},
 };
-use crate::{ProviderState, now, password, store::users};
+use crate::{
+    ProviderState, now, password,
+    store::{
+        connections::{self, Strategy},
+        members, organizations, users,
+    },
+};
+
+/// How a sign-in's login page lets people in: what the organization enables
+/// (or, without an organization, the password database), narrowed to the
+/// request's `connection=`, with the organization's branding.
+pub(super) struct Methods {
+    /// A database connection is enabled: the password form.
+    pub password: bool,
+    /// …and it allows sign-up.
+    pub signup: bool,
+    /// …and it makes whoever signs in a member.
+    pub assign_membership_on_login: bool,
+    /// Enterprise connections shown as buttons: (name, label).
+    pub buttons: Vec<(String, String)>,
+    pub branding: Branding,
+}
+
+impl Methods {
+    /// Nothing to sign in with.
+    pub fn is_empty(&self) -> bool {
+        !self.password && self.buttons.is_empty()
+    }
+
+    /// The page saying so, branded.
+    pub fn nothing_page(&self, checked: &Checked) -> Response {
+        branded_error_page(
+            StatusCode::FORBIDDEN,
+            &format!(
+                "{} has no way to sign in set up yet. Ask its administrator.",
+                checked
+                    .org_display
+                    .as_deref()
+                    .unwrap_or("This organization")
+            ),
+            &self.branding,
+            checked.org_display.as_deref(),
+        )
+    }
+}
+
+pub(super) async fn methods(
+    state: &ProviderState,
+    checked: &Checked,
+) -> Result<Methods, sqlx::Error> {
+    let Some(org_id) = &checked.org_id else {
+        return Ok(Methods {
+            password: true,
+            signup: false,
+            assign_membership_on_login: false,
+            buttons: Vec::new(),
+            branding: Branding::default(),
+        });
+    };
+    let branding = organizations::by_id(&state.db, org_id)
+        .await?
+        .map(|org| branding_of(org.branding.as_ref()))
+        .unwrap_or_default();
+    let enabled = connections::enabled_for(&state.db, org_id).await?;
+    let chosen = |name: &str| checked.connection.as_deref().is_none_or(|c| c == name);
+    let database = enabled
+        .iter()
+        .find(|e| e.connection.strategy == Strategy::Database && chosen(&e.connection.name));
+    let buttons = enabled
+        .iter()
+        .filter(|e| e.connection.strategy == Strategy::Oidc && chosen(&e.connection.name))
+        .filter(|e| e.show_as_button || checked.connection.is_some())
+        .map(|e| (e.connection.name.clone(), e.connection.label().to_owned()))
+        .collect();
+    Ok(Methods {
+        // An invitation is accepted with a password, as before connections.
+        password: database.is_some() || checked.invitation.is_some(),
+        signup: database.is_some_and(|d| d.is_signup_enabled),
+        assign_membership_on_login: database.is_some_and(|d| d.assign_membership_on_login),
+        buttons,
+        branding,
+    })
+}
 
 /// Failures counted over this window…
 const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
@@ -97,22 +182,34 @@ pub(crate) async fn show(
     headers: HeaderMap,
     Query(q): Query<Shown>,
 ) -> Response {
-    match transaction(&state, &headers, &q.state).await {
-        Ok(Some(checked)) => login_page(
-            StatusCode::OK,
-            &LoginForm {
-                transaction: &q.state,
-                client_name: &checked.client_name,
-                organization: checked.org_display.as_deref(),
-                email: checked.login_hint.as_deref().unwrap_or_default(),
-                error: None,
-                redirect_uri: &checked.redirect_uri,
-                invitation: invitation_view(&checked),
-            },
-        ),
-        Ok(None) => expired(),
-        Err(e) => unavailable(e),
+    let checked = match transaction(&state, &headers, &q.state).await {
+        Ok(Some(checked)) => checked,
+        Ok(None) => return expired(),
+        Err(e) => return unavailable(e),
+    };
+    let methods = match methods(&state, &checked).await {
+        Ok(methods) => methods,
+        Err(e) => return unavailable(e),
+    };
+    if methods.is_empty() {
+        return methods.nothing_page(&checked);
     }
+    login_page(
+        StatusCode::OK,
+        &LoginForm {
+            transaction: &q.state,
+            client_name: &checked.client_name,
+            organization: checked.org_display.as_deref(),
+            email: checked.login_hint.as_deref().unwrap_or_default(),
+            error: None,
+            redirect_uri: &checked.redirect_uri,
+            invitation: invitation_view(&checked),
+            branding: &methods.branding,
+            password: methods.password,
+            signup: methods.signup,
+            connections: &methods.buttons,
+        },
+    )
 }
 
 fn invitation_view(checked: &Checked) -> Option<InvitationView<'_>> {
@@ -134,6 +231,18 @@ pub(crate) async fn submit(
         Ok(None) => return expired(),
         Err(e) => return unavailable(e),
     };
+    let methods = match methods(&state, &checked).await {
+        Ok(methods) => methods,
+        Err(e) => return unavailable(e),
+    };
+    if !methods.password {
+        return branded_error_page(
+            StatusCode::FORBIDDEN,
+            "This organization does not sign in with a password.",
+            &methods.branding,
+            checked.org_display.as_deref(),
+        );
+    }
     // With an invitation, only the invited email signs in here.
     let email = match &checked.invitation {
         Some(invited) => invited.email.clone(),
@@ -150,6 +259,10 @@ pub(crate) async fn submit(
                 error: Some(error),
                 redirect_uri: &checked.redirect_uri,
                 invitation: invitation_view(&checked),
+                branding: &methods.branding,
+                password: methods.password,
+                signup: methods.signup,
+                connections: &methods.buttons,
             },
         )
     };
@@ -184,6 +297,25 @@ pub(crate) async fn submit(
         return again(StatusCode::UNAUTHORIZED, WRONG_CREDENTIALS);
     }
     let user = user.expect("a verified password has a user");
+    // Someone who is not a member becomes one where the organization's
+    // database connection says so (an invitation makes its own membership).
+    if let (Some(org_id), None, true) = (
+        &checked.org_id,
+        &checked.invitation,
+        methods.assign_membership_on_login,
+    ) {
+        let added = async {
+            if !users::is_member(&state.db, org_id, &user.user_id).await? {
+                let _ =
+                    members::add(&state.db, org_id, std::slice::from_ref(&user.user_id)).await?;
+            }
+            Ok::<_, sqlx::Error>(())
+        }
+        .await;
+        if let Err(e) = added {
+            return unavailable(e);
+        }
+    }
     let started = async {
         clear_failures(&state, &account).await?;
         session::end(&state.db, &headers).await?;

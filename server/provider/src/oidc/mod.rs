@@ -2,6 +2,7 @@
 //! the organization picker, `/userinfo` and logout. The token endpoint's code and refresh grants live in `oauth`.
 
 pub(crate) mod authorize;
+pub(crate) mod federation;
 pub(crate) mod grants;
 mod invitation;
 pub(crate) mod login;

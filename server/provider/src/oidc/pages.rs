@@ -1,64 +1,73 @@
 //! The provider's own HTML pages: the login and sign-up forms, the
-//! organization picker, and the error and signed-out pages. Every dynamic text is escaped; the pages load nothing from elsewhere.
+//! organization picker, and the error and signed-out pages, drawn by the
+//! brand crate (the renderer the console's preview uses) with the
+//! organization's branding. Every dynamic text is escaped; the pages load
+//! nothing from elsewhere but the organization's logo.
 
 use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f1f5f9;color:#0f172a;margin:0}\
-main{max-width:24rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:.75rem;box-shadow:0 1px 3px #0002}\
-h1{font-size:1.25rem;margin:0 0 .25rem}p{color:#475569}label{display:block;margin-top:1rem;font-weight:600}\
-input{width:100%;box-sizing:border-box;padding:.6rem;margin-top:.25rem;border:1px solid #cbd5e1;border-radius:.375rem;font-size:1rem}\
-button{margin-top:1.5rem;width:100%;padding:.7rem;border:0;border-radius:.375rem;background:#4f46e5;color:#fff;font-size:1rem;font-weight:600}\
-.error{background:#fef2f2;color:#991b1b;padding:.6rem;border-radius:.375rem;margin-top:1rem}";
+pub use orgdesk_brand::{Branding, escape};
 
 /// A complete page with a strict Content-Security-Policy: no scripts at all,
 /// styles only from this page, forms only to this origin.
 pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    page_with_form_target(status, title, body, None)
+    page_with_form_target(status, title, body, None, &Branding::default())
 }
 
-/// Like [`page`], where a form's answer redirects to `form_target` (an
-/// origin): browsers apply `form-action` to that redirect too.
+/// The branding an organization's `branding` JSON describes (Auth0's shape:
+/// `logo_url`, `colors.primary`, `colors.page_background`). Nothing is checked
+/// here: the brand crate writes only valid values into a page.
+pub fn branding_of(value: Option<&serde_json::Value>) -> Branding {
+    let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_owned);
+    let Some(value) = value else {
+        return Branding::default();
+    };
+    Branding {
+        logo_url: text(value.get("logo_url")),
+        primary: text(value.get("colors").and_then(|c| c.get("primary"))),
+        page_background: text(value.get("colors").and_then(|c| c.get("page_background"))),
+    }
+}
+
+/// The Content-Security-Policy of a page with this branding: the hash of its
+/// one stylesheet, images only from the logo's origin, forms only to this
+/// origin (and `form_target`, where a form's answer redirects).
+pub fn content_security_policy(branding: &Branding, form_target: Option<&str>) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let style = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(
+        orgdesk_brand::stylesheet(branding).as_bytes(),
+    ));
+    let img = branding
+        .valid_logo()
+        .and_then(|logo| origin_of(&logo))
+        .unwrap_or_else(|| "'none'".to_owned());
+    let form_action = match form_target {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_owned(),
+    };
+    format!(
+        "default-src 'none'; style-src 'sha256-{style}'; img-src {img}; form-action {form_action}; \
+         frame-ancestors 'none'; base-uri 'none'"
+    )
+}
+
+/// Like [`page`], branded, where a form's answer redirects to `form_target`
+/// (an origin): browsers apply `form-action` to that redirect too.
 fn page_with_form_target(
     status: StatusCode,
     title: &str,
     body: &str,
     form_target: Option<&str>,
+    branding: &Branding,
 ) -> Response {
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
-        title = escape(title)
-    );
+    let html = orgdesk_brand::document(title, branding, body);
     let mut response = (status, Html(html)).into_response();
     let headers = response.headers_mut();
-    let form_action = match form_target {
-        Some(origin) => format!("'self' {origin}"),
-        None => "'self'".to_owned(),
-    };
-    let policy = format!(
-        "default-src 'none'; style-src 'unsafe-inline'; img-src https:; form-action {form_action}; \
-         frame-ancestors 'none'; base-uri 'none'"
-    );
+    let policy = content_security_policy(branding, form_target);
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_str(&policy).expect("origins are header-safe"),
@@ -69,16 +78,29 @@ fn page_with_form_target(
     response
 }
 
-/// An error shown on the provider itself, never sent to a redirect URI.
-pub fn error_page(status: StatusCode, message: &str) -> Response {
-    page(
+/// An error of an organization's sign-in, on a page with its branding.
+pub fn branded_error_page(
+    status: StatusCode,
+    message: &str,
+    branding: &Branding,
+    organization: Option<&str>,
+) -> Response {
+    page_with_form_target(
         status,
         "Sign-in error",
         &format!(
-            "<h1>Something is wrong with this sign-in</h1><p role=\"alert\">{}</p>",
-            escape(message)
+            "{logo}<h1>Something is wrong with this sign-in</h1><p role=\"alert\">{message}</p>",
+            logo = orgdesk_brand::logo(branding, organization.unwrap_or("")),
+            message = escape(message)
         ),
+        None,
+        branding,
     )
+}
+
+/// An error shown on the provider itself, never sent to a redirect URI.
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    branded_error_page(status, message, &Branding::default(), None)
 }
 
 /// The invitation a sign-in page is about.
@@ -98,6 +120,13 @@ pub struct LoginForm<'a> {
     pub redirect_uri: &'a str,
     /// With an invitation, the email is fixed and sign-up is offered.
     pub invitation: Option<InvitationView<'a>>,
+    pub branding: &'a Branding,
+    /// The password form (a database connection is enabled).
+    pub password: bool,
+    /// A sign-up link (the database connection allows sign-up).
+    pub signup: bool,
+    /// Enterprise connections shown as buttons: (name, label).
+    pub connections: &'a [(String, String)],
 }
 
 /// The origin of a redirect URI, for the pages' `form-action`.
@@ -144,34 +173,68 @@ pub fn login_page(status: StatusCode, form: &LoginForm<'_>) -> Response {
         Some(org) => format!("Sign in to {org}"),
         None => "Sign in".to_owned(),
     };
-    let (invited, signup) = match &form.invitation {
-        Some(invitation) => (
-            invited_line(invitation, form.organization),
+    let tx = escape(form.transaction);
+    let invited = match &form.invitation {
+        Some(invitation) => invited_line(invitation, form.organization),
+        None => String::new(),
+    };
+    let signup = if form.password && (form.invitation.is_some() || form.signup) {
+        format!(
+            "<p>New here? <a id=\"signup-link\" href=\"/u/signup?state={tx}\">Create your account</a></p>"
+        )
+    } else {
+        String::new()
+    };
+    let password = if form.password {
+        format!(
+            "<form method=\"post\" action=\"/u/login\">\
+             <input type=\"hidden\" name=\"state\" value=\"{tx}\">{email}\
+             <label for=\"password\">Password</label>\
+             <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
+             <button type=\"submit\">Continue</button></form>",
+            email = email_field(form.email, form.invitation.is_some()),
+        )
+    } else {
+        String::new()
+    };
+    // Links, not forms: the answer redirects to the connection's own origin,
+    // which `form-action` would (rightly) not allow.
+    let buttons: String = form
+        .connections
+        .iter()
+        .map(|(name, label)| {
+            let query = serde_urlencoded::to_string([
+                ("state", form.transaction),
+                ("connection", name.as_str()),
+            ])
+            .unwrap_or_default();
             format!(
-                "<p>New here? <a href=\"/u/signup?state={tx}\">Create your account</a></p>",
-                tx = escape(form.transaction)
-            ),
-        ),
-        None => (String::new(), String::new()),
+                "<a class=\"button connection\" data-connection=\"{name}\" href=\"/u/federate?{query}\">Continue with {label}</a>",
+                name = escape(name),
+                query = escape(&query),
+                label = escape(label),
+            )
+        })
+        .collect();
+    let separator = if form.password && !buttons.is_empty() {
+        "<p class=\"separator\">or</p>"
+    } else {
+        ""
     };
     let body = format!(
-        "<h1>{heading}</h1><p>to continue to {client}</p>{invited}{error}\
-         <form method=\"post\" action=\"/u/login\">\
-         <input type=\"hidden\" name=\"state\" value=\"{tx}\">{email}\
-         <label for=\"password\">Password</label>\
-         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
-         <button type=\"submit\">Continue</button></form>{signup}",
+        "{logo}<h1>{heading}</h1><p>to continue to {client}</p>{invited}{error}\
+         {password}{separator}{buttons}{signup}",
+        logo = orgdesk_brand::logo(form.branding, form.organization.unwrap_or("")),
         heading = escape(&title),
         client = escape(form.client_name),
         error = error_paragraph(form.error),
-        tx = escape(form.transaction),
-        email = email_field(form.email, form.invitation.is_some()),
     );
     page_with_form_target(
         status,
         &title,
         &body,
         origin_of(form.redirect_uri).as_deref(),
+        form.branding,
     )
 }
 
@@ -180,7 +243,11 @@ pub struct SignupForm<'a> {
     pub transaction: &'a str,
     pub client_name: &'a str,
     pub organization: Option<&'a str>,
-    pub invitation: InvitationView<'a>,
+    /// Without an invitation (the database connection allows sign-up), the
+    /// email is the person's to type.
+    pub invitation: Option<InvitationView<'a>>,
+    pub email: &'a str,
+    pub branding: &'a Branding,
     pub name: &'a str,
     pub error: Option<&'a str>,
     pub redirect_uri: &'a str,
@@ -192,7 +259,7 @@ pub fn signup_page(status: StatusCode, form: &SignupForm<'_>) -> Response {
         None => "Create your account".to_owned(),
     };
     let body = format!(
-        "<h1>{heading}</h1><p>Create your account to continue to {client}</p>{invited}{error}\
+        "{logo}<h1>{heading}</h1><p>Create your account to continue to {client}</p>{invited}{error}\
          <form method=\"post\" action=\"/u/signup\">\
          <input type=\"hidden\" name=\"state\" value=\"{tx}\">{email}\
          <label for=\"name\">Your name</label>\
@@ -201,12 +268,20 @@ pub fn signup_page(status: StatusCode, form: &SignupForm<'_>) -> Response {
          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"{min}\">\
          <button type=\"submit\">Create account</button></form>\
          <p>Already have an account? <a href=\"/u/login?state={tx}\">Sign in</a></p>",
+        logo = orgdesk_brand::logo(form.branding, form.organization.unwrap_or("")),
         heading = escape(&title),
         client = escape(form.client_name),
-        invited = invited_line(&form.invitation, form.organization),
+        invited = form
+            .invitation
+            .as_ref()
+            .map(|i| invited_line(i, form.organization))
+            .unwrap_or_default(),
         error = error_paragraph(form.error),
         tx = escape(form.transaction),
-        email = email_field(form.invitation.email, true),
+        email = match &form.invitation {
+            Some(invitation) => email_field(invitation.email, true),
+            None => email_field(form.email, false),
+        },
         name = escape(form.name),
         min = crate::password::MIN_LENGTH,
     );
@@ -215,6 +290,7 @@ pub fn signup_page(status: StatusCode, form: &SignupForm<'_>) -> Response {
         &title,
         &body,
         origin_of(form.redirect_uri).as_deref(),
+        form.branding,
     )
 }
 
@@ -278,6 +354,7 @@ pub fn organization_picker_page(picker: &Picker<'_>) -> Response {
         "Choose an organization",
         &body,
         origin_of(picker.redirect_uri).as_deref(),
+        &Branding::default(),
     )
 }
 

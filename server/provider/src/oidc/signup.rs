@@ -1,9 +1,13 @@
-//! `/u/signup`: creating an account, which the provider offers only to
-//! someone invited (for now). The account gets the invited email, marked
-//! verified (the invitation reached it), and the sign-up accepts the
-//! invitation: in one transaction the user is created, the invitation
-//! consumed, the membership and roles given, the session started and the
-//! code issued.
+//! `/u/signup`: creating an account, offered to someone invited, and to
+//! anyone where the organization's database connection allows sign-up
+//! (`is_signup_enabled`).
+//!
+//! - Invited: the account gets the invited email, marked verified (the
+//!   invitation reached it), and the sign-up accepts the invitation: in one
+//!   transaction the user is created, the invitation consumed, the
+//!   membership and roles given, the session started and the code issued.
+//! - Open sign-up: the account gets the typed email, not verified, and
+//!   becomes a member of the organization (no roles).
 
 use axum::{
     Form,
@@ -14,20 +18,25 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    authorize::Checked,
+    authorize::{Checked, complete},
     invitation::{self, InvitationRef},
-    login::{expired, transaction, unavailable},
-    pages::{InvitationView, SignupForm, error_page, signup_page},
+    login::{Methods, expired, methods, transaction, unavailable},
+    pages::{InvitationView, SignupForm, branded_error_page, signup_page},
     session::{self, TRANSACTION_COOKIE},
 };
-use crate::{ProviderState, password, store::users};
+use crate::{
+    ProviderState, password,
+    store::{members, users},
+};
 
 const NAME_MAX: usize = 300;
 
-fn invitations_only() -> Response {
-    error_page(
+fn invitations_only(methods: &Methods, checked: &Checked) -> Response {
+    branded_error_page(
         StatusCode::BAD_REQUEST,
         "Sign-up is available only through an invitation. Ask your organization's administrator for one.",
+        &methods.branding,
+        checked.org_display.as_deref(),
     )
 }
 
@@ -36,25 +45,30 @@ pub(crate) struct Shown {
     state: String,
 }
 
-/// The open transaction of this browser, with its invitation.
-async fn invited(
+/// The open transaction of this browser, with its invitation (or `None`
+/// where the organization allows sign-up without one), and its methods.
+type Allowed = (Checked, Option<InvitationRef>, Methods);
+
+async fn allowed(
     state: &ProviderState,
     headers: &axum::http::HeaderMap,
     tx: &str,
-) -> Result<Result<(Checked, InvitationRef), Response>, sqlx::Error> {
+) -> Result<Result<Allowed, Response>, sqlx::Error> {
     let Some(checked) = transaction(state, headers, tx).await? else {
         return Ok(Err(expired()));
     };
+    let methods = methods(state, &checked).await?;
     match checked.invitation.clone() {
-        Some(invited) => Ok(Ok((checked, invited))),
-        None => Ok(Err(invitations_only())),
+        Some(invited) => Ok(Ok((checked, Some(invited), methods))),
+        None if methods.password && methods.signup => Ok(Ok((checked, None, methods))),
+        None => Ok(Err(invitations_only(&methods, &checked))),
     }
 }
 
 fn form<'a>(
     tx: &'a str,
-    checked: &'a Checked,
-    invited: &'a InvitationRef,
+    (checked, invited, methods): &'a Allowed,
+    email: &'a str,
     name: &'a str,
     error: Option<&'a str>,
 ) -> SignupForm<'a> {
@@ -62,10 +76,12 @@ fn form<'a>(
         transaction: tx,
         client_name: &checked.client_name,
         organization: checked.org_display.as_deref(),
-        invitation: InvitationView {
+        invitation: invited.as_ref().map(|invited| InvitationView {
             inviter: &invited.inviter,
             email: &invited.email,
-        },
+        }),
+        email,
+        branding: &methods.branding,
         name,
         error,
         redirect_uri: &checked.redirect_uri,
@@ -78,11 +94,11 @@ pub(crate) async fn show(
     headers: axum::http::HeaderMap,
     Query(q): Query<Shown>,
 ) -> Response {
-    match invited(&state, &headers, &q.state).await {
-        Ok(Ok((checked, invited))) => signup_page(
-            StatusCode::OK,
-            &form(&q.state, &checked, &invited, "", None),
-        ),
+    match allowed(&state, &headers, &q.state).await {
+        Ok(Ok(allowed)) => {
+            let email = allowed.0.login_hint.clone().unwrap_or_default();
+            signup_page(StatusCode::OK, &form(&q.state, &allowed, &email, "", None))
+        }
         Ok(Err(page)) => page,
         Err(e) => unavailable(e),
     }
@@ -115,17 +131,24 @@ pub(crate) async fn submit(
     headers: axum::http::HeaderMap,
     Form(submitted): Form<Submitted>,
 ) -> Response {
-    let (checked, invited) = match invited(&state, &headers, &submitted.state).await {
+    let allowed = match allowed(&state, &headers, &submitted.state).await {
         Ok(Ok(found)) => found,
         Ok(Err(page)) => return page,
         Err(e) => return unavailable(e),
     };
     let name = submitted.name.trim();
+    let typed_email = submitted.email.trim();
     let again = |status: StatusCode, error: &str| {
         signup_page(
             status,
-            &form(&submitted.state, &checked, &invited, name, Some(error)),
+            &form(&submitted.state, &allowed, typed_email, name, Some(error)),
         )
+    };
+    let (checked, invited) = match &allowed {
+        (checked, Some(invited), _) => (checked, invited),
+        (checked, None, _) => {
+            return open_signup(&state, &headers, &submitted, checked, again).await;
+        }
     };
     if !submitted.email.trim().is_empty()
         && users::normalize_email(&submitted.email) != invited.email
@@ -150,7 +173,7 @@ pub(crate) async fn submit(
         Ok(None) => {}
         Err(e) => return unavailable(e),
     }
-    let invitation = match invitation::current(&state, &checked, &invited.email).await {
+    let invitation = match invitation::current(&state, checked, &invited.email).await {
         Ok(Ok(invitation)) => invitation,
         Ok(Err(refusal)) => return checked.fail(refusal.error(), refusal.description()),
         Err(e) => return unavailable(e),
@@ -166,7 +189,7 @@ pub(crate) async fn submit(
         let code = invitation::accept_on(
             &mut tx,
             &state,
-            &checked,
+            checked,
             &invitation,
             &user_id,
             session.auth_time,
@@ -190,7 +213,73 @@ pub(crate) async fn submit(
         Ok(Err(Some(refusal))) => return checked.fail(refusal.error(), refusal.description()),
         Err(e) => return unavailable(e),
     };
-    let mut response = super::authorize::code_redirect(&checked, &code).into_response();
+    let mut response = super::authorize::code_redirect(checked, &code).into_response();
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        session::session_cookie(&state.issuer, &token),
+    );
+    headers.append(
+        header::SET_COOKIE,
+        session::set_cookie(&state.issuer, TRANSACTION_COOKIE, "", "/u/", 0),
+    );
+    response
+}
+
+/// Whether `email` looks like an address: something, `@`, a domain.
+fn plausible_email(email: &str) -> bool {
+    email.len() <= 320
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && matches!(email.rsplit_once('@'), Some((user, domain)) if !user.is_empty() && domain.contains('.'))
+}
+
+/// Sign-up without an invitation, where the organization's database
+/// connection allows it: the user (email not verified), the membership, the
+/// session, then the code as a password sign-in gives it.
+async fn open_signup(
+    state: &ProviderState,
+    headers: &axum::http::HeaderMap,
+    submitted: &Submitted,
+    checked: &Checked,
+    again: impl Fn(StatusCode, &str) -> Response,
+) -> Response {
+    let email = users::normalize_email(&submitted.email);
+    if !plausible_email(&email) {
+        return again(StatusCode::BAD_REQUEST, "Enter your email address.");
+    }
+    let name = submitted.name.trim();
+    if let Err(message) = check_name(name).and(password::check_new(&submitted.password)) {
+        return again(StatusCode::BAD_REQUEST, &message);
+    }
+    let taken = format!("An account with {email} already exists. Sign in instead.");
+    match users::by_email(&state.db, &email).await {
+        Ok(Some(_)) => return again(StatusCode::CONFLICT, &taken),
+        Ok(None) => {}
+        Err(e) => return unavailable(e),
+    }
+    let Some(org_id) = checked.org_id.clone() else {
+        return again(StatusCode::BAD_REQUEST, "Sign-up needs an organization.");
+    };
+    let hash = password::hash(submitted.password.clone()).await;
+    let outcome = async {
+        let mut tx = state.db.pool().begin().await?;
+        let Some(user_id) = users::insert_new(&mut tx, &email, name, false, &hash).await? else {
+            return Ok(None);
+        };
+        let (token, session) = session::start(&mut tx, &user_id).await?;
+        session::drop_transaction(&mut tx, &submitted.state).await?;
+        tx.commit().await?;
+        session::end(&state.db, headers).await?;
+        let _ = members::add(&state.db, &org_id, std::slice::from_ref(&user_id)).await?;
+        Ok::<_, sqlx::Error>(Some((token, session)))
+    }
+    .await;
+    let (token, session) = match outcome {
+        Ok(Some(done)) => done,
+        Ok(None) => return again(StatusCode::CONFLICT, &taken),
+        Err(e) => return unavailable(e),
+    };
+    let mut response = complete(state, checked, &session).await;
     let headers = response.headers_mut();
     headers.append(
         header::SET_COOKIE,

@@ -637,3 +637,72 @@ pub async fn count_users_at(db: &Database, connection_name: &str) -> Result<u64,
     .await?;
     Ok(n as u64)
 }
+
+/// Records a sign-in through an identity: the claims the connection gave and
+/// when. `false` when there is no such identity.
+pub async fn record_identity_login(
+    conn: &mut sqlx::AnyConnection,
+    connection_id: &str,
+    subject: &str,
+    profile: &Map<String, Value>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE identities SET profile = $1, last_login_at = $2 \
+         WHERE connection_id = $3 AND subject = $4",
+    )
+    .bind(Value::Object(profile.clone()).to_string())
+    .bind(crate::now())
+    .bind(connection_id)
+    .bind(subject)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Links an identity to a user, with the claims of its first sign-in.
+/// `false` when the identity exists already (nothing is written).
+pub async fn link_identity(
+    conn: &mut sqlx::AnyConnection,
+    connection_id: &str,
+    subject: &str,
+    user_id: &str,
+    profile: &Map<String, Value>,
+) -> Result<bool, sqlx::Error> {
+    let now = crate::now();
+    let done = sqlx::query(
+        "INSERT INTO identities (connection_id, subject, user_id, profile, created_at, last_login_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (connection_id, subject) DO NOTHING",
+    )
+    .bind(connection_id)
+    .bind(subject)
+    .bind(user_id)
+    .bind(Value::Object(profile.clone()).to_string())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Creates a user who signs in only through a connection (no password).
+/// `false` when the id or the email is taken (nothing is written).
+pub async fn insert_federated_user(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    email: &str,
+    email_verified: bool,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    let now = crate::now();
+    let done = sqlx::query(
+        "INSERT INTO users (user_id, email, email_verified, name, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(super::users::normalize_email(email))
+    .bind(i64::from(email_verified))
+    .bind(name)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -157,3 +157,17 @@ impl TestProvider {
 pub fn basic(id: &str, secret: &str) -> String {
     format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))
 }
+
+/// Every organization enables the password database (as provisioning makes
+/// new organizations do); organizations that already do are left alone.
+pub async fn enable_password_database(db: &Database) {
+    sqlx::query(
+        "INSERT INTO organization_connections (org_id, connection_id, created_at) \
+         SELECT o.id, $1, 0 FROM organizations o WHERE NOT EXISTS \
+         (SELECT 1 FROM organization_connections oc WHERE oc.org_id = o.id AND oc.connection_id = $1)",
+    )
+    .bind(crate::ids::DATABASE_CONNECTION_ID)
+    .execute(db.pool())
+    .await
+    .expect("enable the password database");
+}

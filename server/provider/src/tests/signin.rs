@@ -71,6 +71,7 @@ async fn provider() -> TestProvider {
         })
         .await
         .unwrap();
+    super::enable_password_database(&provider.db).await;
     provider
 }
 
