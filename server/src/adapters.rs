@@ -95,11 +95,14 @@ impl IdentityProvider for ManagementApi {
             enabled_connections: fields
                 .enabled_connections
                 .iter()
-                .map(|e| NewEnabledConnection {
-                    connection_id: e.connection_id.clone(),
-                    assign_membership_on_login: e.flags.assign_membership_on_login,
-                    show_as_button: e.flags.show_as_button,
-                    is_signup_enabled: e.flags.is_signup_enabled,
+                .map(|e| {
+                    let flags = connections::api_flags(e.strategy(), e.flags);
+                    NewEnabledConnection {
+                        connection_id: e.connection_id.clone(),
+                        assign_membership_on_login: flags.assign_membership_on_login,
+                        show_as_button: flags.show_as_button,
+                        is_signup_enabled: flags.is_signup_enabled,
+                    }
                 })
                 .collect(),
         };

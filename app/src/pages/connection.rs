@@ -53,6 +53,7 @@ fn Connection(detail: ConnectionDetail, update: ServerAction<UpdateConnection>) 
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
     let field = move |name: &'static str| move || error.get().and_then(|e| e.for_field(name));
     let saved = move || matches!(update.value().get(), Some(Ok(_)));
+    let (delete_id, delete_name) = (c.id.clone(), c.name.clone());
     let values = OidcValues {
         issuer: c.issuer.clone().unwrap_or_default(),
         client_id: detail.client_id.clone().unwrap_or_default(),
@@ -89,7 +90,7 @@ fn Connection(detail: ConnectionDetail, update: ServerAction<UpdateConnection>) 
             <button type="submit" id="connection-save" class=BUTTON disabled=move || update.pending().get()>"Save"</button>
         </ActionForm>
         <UsedBy detail=detail.clone() />
-        <DeleteForm id=c.id.clone() name=c.name.clone() in_use=!detail.used_by.is_empty() />
+        <DeleteForm id=delete_id name=delete_name in_use=!detail.used_by.is_empty() />
     }
 }
 

@@ -187,6 +187,11 @@ fn Enabled(
     );
     let (database, enterprise) = (enabled.is_database(), enabled.is_enterprise());
     let update_error = move || update.value().get().and_then(Result::err);
+    let (row_id, error_id, save_id) = (
+        format!("org-connection-{key}"),
+        format!("flags-error-{key}"),
+        format!("save-{key}"),
+    );
     let actions = can_change.then(|| {
         let (org_id, connection_id, key) = (org_id.clone(), enabled.connection_id.clone(), key.clone());
         let impact_text = move || {
@@ -226,7 +231,7 @@ fn Enabled(
         }
     });
     view! {
-        <tr id=format!("org-connection-{key}") class="border-b border-slate-100 align-top dark:border-slate-900">
+        <tr id=row_id class="border-b border-slate-100 align-top dark:border-slate-900">
             <td class="py-2 pr-3 font-medium">{enabled.name.clone()}</td>
             <td class="py-2 pr-3">{strategy_label(&enabled.strategy)}</td>
             <td class="py-2 pr-3">
@@ -235,10 +240,10 @@ fn Enabled(
                     <input type="hidden" name="connection_id" value=enabled.connection_id.clone() />
                     <FlagBoxes prefix="" suffix=key.clone() database enterprise values editable=can_change />
                     {move || update_error().map(|e| view! {
-                        <p id=format!("flags-error-{}", key) role="alert" class="mt-1 text-sm text-red-700 dark:text-red-400">{e.to_string()}</p>
+                        <p id=error_id.clone() role="alert" class="mt-1 text-sm text-red-700 dark:text-red-400">{e.to_string()}</p>
                     })}
                     {can_change.then(|| view! {
-                        <button type="submit" id=format!("save-{}", key) class=format!("{SECONDARY} mt-2")>"Save flags"</button>
+                        <button type="submit" id=save_id class=format!("{SECONDARY} mt-2")>"Save flags"</button>
                     })}
                 </ActionForm>
             </td>
