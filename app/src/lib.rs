@@ -27,11 +27,11 @@ use crate::api::{AppError, Me, current_user};
 use crate::components::layout::Layout;
 use crate::pages::{
     audit::AuditPage, connection::ConnectionPage, connection_new::NewConnectionPage,
-    connections::ConnectionsPage, home::HomePage,
-    organization_branding::OrganizationBrandingPage,
-    organization_connections::OrganizationConnectionsPage, invitations::InvitationsPage, members::MembersPage,
-    not_found::NotFound, organization::OrganizationPage, organization_audit::OrganizationAuditPage,
-    organization_new::NewOrganizationPage, organizations::OrganizationsPage, people::PeoplePage,
+    connections::ConnectionsPage, home::HomePage, invitations::InvitationsPage,
+    members::MembersPage, not_found::NotFound, organization::OrganizationPage,
+    organization_audit::OrganizationAuditPage, organization_branding::OrganizationBrandingPage,
+    organization_connections::OrganizationConnectionsPage, organization_new::NewOrganizationPage,
+    organizations::OrganizationsPage, people::PeoplePage,
 };
 
 /// The signed-in person, loaded once per page and shared through context.

@@ -219,9 +219,13 @@ pub async fn disable_impact(
     crate::ssr::handlers::connections::impact(org_id, connection_id).await
 }
 
-/// Disables a connection for the organization. Needs
-/// `organization-connections:change` in it.
+/// Disables a connection for the organization; `confirm` is the
+/// connection's name. Needs `organization-connections:change` in it.
 #[server(endpoint = "organization-connections/disable")]
-pub async fn disable_connection(org_id: String, connection_id: String) -> Result<(), AppError> {
-    crate::ssr::handlers::connections::disable(org_id, connection_id).await
+pub async fn disable_connection(
+    org_id: String,
+    connection_id: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    crate::ssr::handlers::connections::disable(org_id, connection_id, confirm).await
 }

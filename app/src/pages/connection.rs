@@ -25,7 +25,13 @@ use crate::{
     },
 };
 
-const FIELDS: &[&str] = &["display_name", "issuer", "client_id", "client_secret", "scope"];
+const FIELDS: &[&str] = &[
+    "display_name",
+    "issuer",
+    "client_id",
+    "client_secret",
+    "scope",
+];
 
 #[component]
 pub fn ConnectionPage() -> impl IntoView {

@@ -54,7 +54,11 @@ fn ColorField(
 ) -> impl IntoView {
     let picker = move || {
         let v = value.get();
-        if is_color(&v) { v.to_ascii_lowercase() } else { fallback.to_owned() }
+        if is_color(&v) {
+            v.to_ascii_lowercase()
+        } else {
+            fallback.to_owned()
+        }
     };
     view! {
         <div>
@@ -81,7 +85,8 @@ fn BrandingForm(page: BrandingPage, update: ServerAction<UpdateBranding>) -> imp
     let primary = RwSignal::new(page.primary.clone());
     let background = RwSignal::new(page.page_background.clone());
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
-    let field = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.for_field(f)));
+    let field =
+        move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.for_field(f)));
     let saved = move || matches!(update.value().get(), Some(Ok(_)));
     let preview_name = name.clone();
     // What the login page would look like; values the provider would refuse

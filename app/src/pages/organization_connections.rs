@@ -194,6 +194,7 @@ fn Enabled(
     );
     let actions = can_change.then(|| {
         let (org_id, connection_id, key) = (org_id.clone(), enabled.connection_id.clone(), key.clone());
+        let name = enabled.name.clone();
         let impact_text = move || {
             impact.value().get().map(|result| match result {
                 Ok(found) => {
@@ -215,12 +216,12 @@ fn Enabled(
                     "Disable…"
                 </button>
                 {move || impact_text().map(|text| {
-                    let (org_id, connection_id) = (org_id.clone(), connection_id.clone());
+                    let (org_id, connection_id, confirm) = (org_id.clone(), connection_id.clone(), name.clone());
                     view! {
                         <div class="mt-2 max-w-xs space-y-2">
                             <p id=format!("impact-{key}") role="status" class="text-sm">{text}</p>
                             <button type="button" id=format!("confirm-disable-{key}") class=DANGER
-                                on:click=move |_| { disable.dispatch(DisableConnection { org_id: org_id.clone(), connection_id: connection_id.clone() }); }>
+                                on:click=move |_| { disable.dispatch(DisableConnection { org_id: org_id.clone(), connection_id: connection_id.clone(), confirm: confirm.clone() }); }>
                                 "Disable connection"
                             </button>
                             {move || disable.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice error=e /> })}

@@ -72,7 +72,15 @@ impl BrandingService {
         cx: Context<'_>,
         org_id: &str,
     ) -> Result<(Organization, Persona), ServiceError> {
-        load_for(&*self.orgs, cx, org_id, BRANDING_READ, BRANDING_READ, conflict).await
+        load_for(
+            &*self.orgs,
+            cx,
+            org_id,
+            BRANDING_READ,
+            BRANDING_READ,
+            conflict,
+        )
+        .await
     }
 
     /// Replaces the branding (all blank: the default look). Needs
@@ -83,8 +91,15 @@ impl BrandingService {
         org_id: &str,
         branding: Branding,
     ) -> Result<Organization, ServiceError> {
-        let (org, persona) =
-            load_for(&*self.orgs, cx, org_id, BRANDING_READ, BRANDING_CHANGE, conflict).await?;
+        let (org, persona) = load_for(
+            &*self.orgs,
+            cx,
+            org_id,
+            BRANDING_READ,
+            BRANDING_CHANGE,
+            conflict,
+        )
+        .await?;
         let branding = branding.check().map_err(field_error)?;
         let change = Change {
             cx,
@@ -119,8 +134,14 @@ mod tests {
             Err(ServiceError::Invalid { field, .. }) => field.unwrap(),
             other => panic!("{other:?}"),
         };
-        assert_eq!(field(from_fields("javascript:alert(1)", "", "")), "logo_url");
-        assert_eq!(field(from_fields("data:image/png;base64,AAAA", "", "")), "logo_url");
+        assert_eq!(
+            field(from_fields("javascript:alert(1)", "", "")),
+            "logo_url"
+        );
+        assert_eq!(
+            field(from_fields("data:image/png;base64,AAAA", "", "")),
+            "logo_url"
+        );
         assert_eq!(field(from_fields("", "#000;}body{x:y", "")), "primary");
         assert_eq!(field(from_fields("", "", "red")), "page_background");
         assert_eq!(from_fields(" ", "", ""), Branding::default());

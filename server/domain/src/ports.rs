@@ -433,8 +433,7 @@ pub trait Connections: Send + Sync {
         strategy: Option<Strategy>,
         flags: ConnectionFlags,
     ) -> Result<EnabledConnection, PortError>;
-    async fn disable_connection(&self, org_id: &str, connection_id: &str)
-    -> Result<(), PortError>;
+    async fn disable_connection(&self, org_id: &str, connection_id: &str) -> Result<(), PortError>;
     /// The users with an identity of the connection named `name`.
     async fn connection_users(&self, name: &str) -> Result<ConnectionUsers, PortError>;
 }

@@ -645,13 +645,19 @@ async fn connections_round_trip_without_ever_returning_the_secret() {
         .unwrap();
     assert!(created.id.starts_with("con_"), "{}", created.id);
     assert_eq!(created.strategy, "oidc");
-    assert_eq!(created.option("issuer"), Some("https://login.metahexa.example/"));
+    assert_eq!(
+        created.option("issuer"),
+        Some("https://login.metahexa.example/")
+    );
     assert_eq!(created.option("client_secret"), None, "write-only");
     assert_eq!(client.connection(&created.id).await.unwrap(), created);
 
     let all = client.connections(None).await.unwrap();
     assert!(all.iter().any(|c| c.id == created.id));
-    assert!(all.iter().any(|c| c.strategy == "auth0"), "the database connection");
+    assert!(
+        all.iter().any(|c| c.strategy == "auth0"),
+        "the database connection"
+    );
     let oidc_only = client.connections(Some("oidc")).await.unwrap();
     assert!(oidc_only.iter().all(|c| c.strategy == "oidc"));
 
@@ -678,11 +684,17 @@ async fn connections_round_trip_without_ever_returning_the_secret() {
             options: ConnectionOptions::Database,
         })
         .await;
-    assert!(matches!(again, Err(ManagementError::Conflict { .. })), "{again:?}");
+    assert!(
+        matches!(again, Err(ManagementError::Conflict { .. })),
+        "{again:?}"
+    );
 
     client.delete_connection(&created.id).await.unwrap();
     let gone = client.connection(&created.id).await;
-    assert!(matches!(gone, Err(ManagementError::NotFound { .. })), "{gone:?}");
+    assert!(
+        matches!(gone, Err(ManagementError::NotFound { .. })),
+        "{gone:?}"
+    );
 }
 
 #[tokio::test]
@@ -742,7 +754,10 @@ async fn enabled_connections_follow_auth0s_rules_and_users_are_found_by_connecti
         show_as_button: Some(true),
         is_signup_enabled: None,
     };
-    let on = client.enable_connection(&org.id, &idp.id, flags).await.unwrap();
+    let on = client
+        .enable_connection(&org.id, &idp.id, flags)
+        .await
+        .unwrap();
     assert_eq!(on.connection.name, "metahexa-idp");
     assert!(on.show_as_button && on.assign_membership_on_login);
     let changed = client
@@ -757,7 +772,10 @@ async fn enabled_connections_follow_auth0s_rules_and_users_are_found_by_connecti
         .await
         .unwrap();
     assert!(!changed.assign_membership_on_login);
-    assert_eq!(client.enabled_connection(&org.id, &idp.id).await.unwrap(), changed);
+    assert_eq!(
+        client.enabled_connection(&org.id, &idp.id).await.unwrap(),
+        changed
+    );
     client.disable_connection(&org.id, &idp.id).await.unwrap();
     assert_eq!(client.enabled_connections(&org.id).await.unwrap().len(), 1);
 
@@ -781,7 +799,10 @@ async fn enabled_connections_follow_auth0s_rules_and_users_are_found_by_connecti
             .iter()
             .all(|u| u.identities.iter().any(|i| i.connection == database.name))
     );
-    let none = client.users_of_connection("metahexa-idp", 0, 100).await.unwrap();
+    let none = client
+        .users_of_connection("metahexa-idp", 0, 100)
+        .await
+        .unwrap();
     assert_eq!(none.total, 0);
 }
 

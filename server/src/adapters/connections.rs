@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use orgdesk_config::Secret;
 use orgdesk_domain::ports::{
-    Connection, ConnectionChange, ConnectionFlags, ConnectionUsers, Connections,
-    EnabledConnection, NewConnection, OidcSettings, PortError, Strategy,
+    Connection, ConnectionChange, ConnectionFlags, ConnectionUsers, Connections, EnabledConnection,
+    NewConnection, OidcSettings, PortError, Strategy,
 };
 use orgdesk_management as api;
 

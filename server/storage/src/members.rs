@@ -366,10 +366,7 @@ impl MemberDirectory for Storage {
             for id in chunk {
                 query = query.bind(id.clone());
             }
-            count += query
-                .fetch_one(self.db.pool())
-                .await
-                .map_err(port_error)? as u64;
+            count += query.fetch_one(self.db.pool()).await.map_err(port_error)? as u64;
         }
         Ok(count)
     }

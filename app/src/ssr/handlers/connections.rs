@@ -224,7 +224,11 @@ pub async fn impact(org_id: String, connection_id: String) -> Result<DisableImpa
     })
 }
 
-pub async fn disable(org_id: String, connection_id: String) -> Result<(), AppError> {
+pub async fn disable(
+    org_id: String,
+    connection_id: String,
+    confirm: String,
+) -> Result<(), AppError> {
     let rc = request_context().await?;
     let cx = Context {
         principal: rc.principal.as_ref(),
@@ -233,6 +237,6 @@ pub async fn disable(org_id: String, connection_id: String) -> Result<(), AppErr
     Ok(rc
         .server
         .connections
-        .disable(cx, &org_id, &connection_id)
+        .disable(cx, &org_id, &connection_id, &confirm)
         .await?)
 }

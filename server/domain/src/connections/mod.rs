@@ -185,7 +185,11 @@ impl ConnectionService {
     }
 
     /// The OIDC settings of a form, checked; the secret only when given.
-    fn oidc(&self, input: &ConnectionInput, secret_required: bool) -> Result<OidcSettings, ServiceError> {
+    fn oidc(
+        &self,
+        input: &ConnectionInput,
+        secret_required: bool,
+    ) -> Result<OidcSettings, ServiceError> {
         let issuer = rules::issuer(&input.issuer, &self.settings.test_origins)?;
         let client_id = input.client_id.trim();
         rules::client_id(client_id)?;
@@ -226,7 +230,10 @@ impl ConnectionService {
         rules::name(name)?;
         rules::display_name(input.display_name.trim())?;
         let strategy = Strategy::parse(input.strategy.trim()).ok_or_else(|| {
-            ServiceError::invalid("strategy", "Choose a database or an OpenID Connect connection.")
+            ServiceError::invalid(
+                "strategy",
+                "Choose a database or an OpenID Connect connection.",
+            )
         })?;
         let oidc = match strategy {
             Strategy::Oidc => Some(self.oidc(&input, true)?),
@@ -242,7 +249,12 @@ impl ConnectionService {
         audited_entry(
             &self.audit,
             entry,
-            async { self.connections.create_connection(&new).await.map_err(conflict) },
+            async {
+                self.connections
+                    .create_connection(&new)
+                    .await
+                    .map_err(conflict)
+            },
             |c| Some(snapshot(c)),
         )
         .await
@@ -324,7 +336,11 @@ impl ConnectionService {
 
     /// Fetches an issuer's discovery document under the outbound policy.
     /// Needs `connections:change`. A refusal is a field error on `issuer`.
-    pub async fn test(&self, cx: Context<'_>, issuer: &str) -> Result<DiscoveryReport, ServiceError> {
+    pub async fn test(
+        &self,
+        cx: Context<'_>,
+        issuer: &str,
+    ) -> Result<DiscoveryReport, ServiceError> {
         check(cx.principal, CONNECTIONS_CHANGE, None)?;
         let url = rules::issuer(issuer, &self.settings.test_origins)?;
         self.discovery
@@ -377,8 +393,12 @@ impl ConnectionService {
             .load_for(cx, org_id, ORGANIZATION_CONNECTIONS_READ)
             .await?;
         let enabled = self.enabled(&organization).await?;
-        let can_change =
-            check(cx.principal, ORGANIZATION_CONNECTIONS_CHANGE, Some(&organization.id)).is_ok();
+        let can_change = check(
+            cx.principal,
+            ORGANIZATION_CONNECTIONS_CHANGE,
+            Some(&organization.id),
+        )
+        .is_ok();
         let available = if can_change {
             let mut all = self.connections.connections().await.map_err(conflict)?;
             all.retain(|c| !enabled.iter().any(|e| e.connection_id == c.id));
@@ -429,7 +449,10 @@ impl ConnectionService {
         if enabled.len() >= rules::MAX_ENABLED {
             return Err(ServiceError::invalid(
                 "connection_id",
-                format!("An organization enables at most {} connections.", rules::MAX_ENABLED),
+                format!(
+                    "An organization enables at most {} connections.",
+                    rules::MAX_ENABLED
+                ),
             ));
         }
         let change = Change {
@@ -538,18 +561,26 @@ impl ConnectionService {
         })
     }
 
-    /// Disables a connection for the organization. Needs
+    /// Disables a connection for the organization once `confirm` names it
+    /// (the page sends it after showing the members it affects). Needs
     /// `organization-connections:change` in it.
     pub async fn disable(
         &self,
         cx: Context<'_>,
         org_id: &str,
         connection_id: &str,
+        confirm: &str,
     ) -> Result<(), ServiceError> {
         let (org, persona) = self
             .load_for(cx, org_id, ORGANIZATION_CONNECTIONS_CHANGE)
             .await?;
         let before = self.enabled_one(&org, connection_id).await?;
+        if confirm.trim() != before.name {
+            return Err(ServiceError::invalid(
+                "confirm",
+                format!("Confirm by naming the connection: {}.", before.name),
+            ));
+        }
         let change = Change {
             cx,
             persona,
@@ -605,7 +636,10 @@ impl ConnectionService {
         if picked.len() > rules::MAX_ENABLED {
             return Err(ServiceError::invalid(
                 "connections",
-                format!("An organization enables at most {} connections.", rules::MAX_ENABLED),
+                format!(
+                    "An organization enables at most {} connections.",
+                    rules::MAX_ENABLED
+                ),
             ));
         }
         Ok(picked
@@ -631,6 +665,9 @@ impl ConnectionService {
         ids: &[String],
     ) -> Result<(), ServiceError> {
         check(cx.principal, ORGANIZATION_CREATE, None)?;
-        self.usage.record(&org.as_ref(), ids).await.map_err(internal)
+        self.usage
+            .record(&org.as_ref(), ids)
+            .await
+            .map_err(internal)
     }
 }

@@ -67,7 +67,10 @@ pub fn issuer(text: &str, test_origins: &[String]) -> Result<Url, ServiceError> 
     let Ok(url) = Url::parse(text.trim()) else {
         return refuse("The issuer must be an absolute URL such as https://login.example.com/.");
     };
-    if test_origins.iter().any(|o| o.trim_end_matches('/') == origin(&url)) {
+    if test_origins
+        .iter()
+        .any(|o| o.trim_end_matches('/') == origin(&url))
+    {
         return Ok(url);
     }
     if url.scheme() != "https" {
@@ -173,10 +176,7 @@ pub fn scope(text: &str) -> Result<String, ServiceError> {
 pub fn flags(strategy: Option<Strategy>, flags: ConnectionFlags) -> Result<(), ServiceError> {
     let enterprise = strategy.is_some_and(Strategy::is_enterprise);
     if flags.show_as_button && !enterprise {
-        return Err(ServiceError::invalid(
-            "show_as_button",
-            BUTTON_RULE,
-        ));
+        return Err(ServiceError::invalid("show_as_button", BUTTON_RULE));
     }
     if flags.is_signup_enabled && strategy != Some(Strategy::Database) {
         return Err(ServiceError::invalid("is_signup_enabled", SIGNUP_RULE));
