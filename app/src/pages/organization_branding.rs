@@ -29,7 +29,7 @@ pub fn OrganizationBrandingPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let update = ServerAction::<UpdateBranding>::new();
-    let page = Resource::new(move || id(), get_branding);
+    let page = Resource::new(id, get_branding);
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || page.get().map(|result| match result {
