@@ -50,6 +50,7 @@ pub fn ConnectionPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -98,6 +99,7 @@ fn Connection(detail: ConnectionDetail, update: ServerAction<UpdateConnection>) 
         <UsedBy detail=detail.clone() />
         <DeleteForm id=delete_id name=delete_name in_use=!detail.used_by.is_empty() />
     }
+    .into_any()
 }
 
 #[component]
@@ -122,6 +124,7 @@ fn UsedBy(detail: ConnectionDetail) -> impl IntoView {
             </p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -156,4 +159,5 @@ fn DeleteForm(id: String, name: String, in_use: bool) -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }

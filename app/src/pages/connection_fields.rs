@@ -86,6 +86,7 @@ pub fn OidcFields(
             {move || view! { <FieldError id="connection-scope-error" message=field("scope")() /> }}
         </div>
     }
+    .into_any()
 }
 
 /// What discovery found.
@@ -111,4 +112,5 @@ fn Found(found: DiscoveryView) -> impl IntoView {
             </dl>
         </div>
     }
+    .into_any()
 }

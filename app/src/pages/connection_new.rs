@@ -75,4 +75,5 @@ pub fn NewConnectionPage() -> impl IntoView {
             </button>
         </ActionForm>
     }
+    .into_any()
 }

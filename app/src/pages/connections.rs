@@ -45,6 +45,7 @@ pub fn ConnectionsPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -73,4 +74,5 @@ fn ConnectionTable(items: Vec<ConnectionRow>) -> impl IntoView {
             </tbody>
         </table>
     }
+    .into_any()
 }

@@ -38,6 +38,7 @@ pub fn OrganizationBrandingPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// A color field: the picker and the `#rrggbb` text share one value; the
@@ -74,6 +75,7 @@ fn ColorField(
             {move || view! { <FieldError id=format!("{name}-error") message=error.get() /> }}
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -136,4 +138,5 @@ fn BrandingForm(page: BrandingPage, update: ServerAction<UpdateBranding>) -> imp
             </div>
         </div>
     }
+    .into_any()
 }

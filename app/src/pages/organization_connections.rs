@@ -52,6 +52,7 @@ pub fn OrganizationConnectionsPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
@@ -99,6 +100,7 @@ fn Connections(
         }}
         {enable_form}
     }
+    .into_any()
 }
 
 /// The three flag checkboxes, each disabled with its rule where it does not apply.
@@ -149,6 +151,7 @@ fn FlagBoxes(
             </label>
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -251,6 +254,7 @@ fn Enabled(
             {actions}
         </tr>
     }
+    .into_any()
 }
 
 #[component]
@@ -312,4 +316,5 @@ fn EnableForm(
             </ActionForm>
         </section>
     }
+    .into_any()
 }

@@ -276,8 +276,9 @@ impl ConnectionService {
             _ => None,
         };
         let secret_changed = oidc.as_ref().is_some_and(|o| o.client_secret.is_some());
+        // A blank display name leaves the stored one (Auth0 refuses an empty one).
         let change = ConnectionChange {
-            display_name: Some(input.display_name.trim().to_owned()),
+            display_name: trimmed(&input.display_name),
             oidc,
         };
         let entry = global_entry(cx, persona, "connection.update", Some(snapshot(&before)));
