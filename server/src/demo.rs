@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use orgdesk_config::Secret;
-use orgdesk_provider::{MemberSpec, OrganizationSpec, ProviderState, Provisioning, UserSpec};
+use orgdesk_provider::{
+    BrandingSpec, EnabledConnectionSpec, MemberSpec, OrganizationSpec, ProviderState, Provisioning,
+    UserSpec,
+};
 
 use crate::adapters::RoleNames;
 
@@ -63,6 +66,42 @@ const ORGANIZATIONS: &[(&str, &str, &[Member])] = &[
         &[("jonno@suzies.example", &["Org Member"])],
     ),
 ];
+
+/// The provider's password database, by name.
+const DATABASE: &str = "Username-Password-Authentication";
+
+/// An organization's look in the demo: (logo URL, primary, page background).
+fn demo_branding(org: &str) -> Option<BrandingSpec> {
+    let (logo, primary, background) = match org {
+        "metahexa-bank" => (
+            Some("https://metahexa.example/logo.svg"),
+            "#0b5cab",
+            "#eef4fb",
+        ),
+        "adventurez" => (None, "#e4572e", "#fff7ed"),
+        _ => return None,
+    };
+    Some(BrandingSpec {
+        logo_url: logo.map(str::to_owned),
+        primary: Some(primary.into()),
+        page_background: Some(background.into()),
+    })
+}
+
+/// The connections an organization enables in the demo: the password
+/// database everywhere; at AdventureZ people may sign up themselves (and
+/// become members by signing in), at MetaHexa Bank only invited members sign
+/// in. Re-running the demo sets these flags again (and keeps connections
+/// enabled in the console meanwhile).
+fn demo_connections(org: &str) -> Vec<EnabledConnectionSpec> {
+    let signup = org == "adventurez";
+    vec![EnabledConnectionSpec {
+        connection: DATABASE.into(),
+        assign_membership_on_login: Some(signup),
+        show_as_button: None,
+        is_signup_enabled: Some(signup),
+    }]
+}
 
 /// The demo passwords, made on first use and kept in `demo-credentials.json`
 /// (readable by the owner only).
@@ -126,8 +165,8 @@ pub async fn seed(
         organizations: ORGANIZATIONS
             .iter()
             .map(|(name, display, members)| OrganizationSpec {
-                branding: None,
-                enabled_connections: None,
+                branding: demo_branding(name),
+                enabled_connections: Some(demo_connections(name)),
                 name: name.to_string(),
                 display_name: Some(display.to_string()),
                 members: members
@@ -157,4 +196,81 @@ pub async fn seed(
         .iter()
         .map(|(email, _, _)| (email.to_string(), passwords[*email].clone()))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use orgdesk_db::{Database, testing::fresh_database};
+    use orgdesk_provider::{Issuer, ProviderOptions};
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn roles() -> RoleNames {
+        RoleNames {
+            staff: "Orgdesk Staff".into(),
+            help_desk: "Orgdesk Help Desk".into(),
+            org_admin: "Org Admin".into(),
+            delegable: vec!["Org Admin".into(), "Org Member".into()],
+        }
+    }
+
+    /// (organization, branding, [(connection, assign, signup)]) as stored.
+    async fn stored(db: &Database) -> Vec<(String, Option<Value>, Vec<(String, i64, i64)>)> {
+        let orgs: Vec<(String, String, Option<String>)> =
+            sqlx::query_as("SELECT id, name, branding FROM organizations ORDER BY name")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        let mut out = Vec::new();
+        for (id, name, branding) in orgs {
+            let enabled: Vec<(String, i64, i64)> = sqlx::query_as(
+                "SELECT c.name, oc.assign_membership_on_login, oc.is_signup_enabled \
+                 FROM organization_connections oc JOIN connections c ON c.id = oc.connection_id \
+                 WHERE oc.org_id = $1 ORDER BY c.name",
+            )
+            .bind(&id)
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+            let branding = branding.map(|b| serde_json::from_str(&b).unwrap());
+            out.push((name, branding, enabled));
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn the_demo_brands_metahexa_and_adventurez_and_seeding_again_changes_nothing() {
+        let test_db = fresh_database().await;
+        let db = Database::open(&test_db.url, &orgdesk_provider::migrations())
+            .await
+            .unwrap();
+        let issuer = Issuer::from_public_url(&"http://127.0.0.1:4444/".parse().unwrap());
+        let provider = ProviderState::open(issuer, db.clone(), ProviderOptions::default())
+            .await
+            .unwrap();
+        let data = tempfile::tempdir().unwrap();
+        seed(&provider, data.path(), &roles()).await.unwrap();
+        let first = stored(&db).await;
+
+        let org = |name: &str| first.iter().find(|(n, _, _)| n == name).unwrap().clone();
+        let (_, metahexa_branding, metahexa) = org("metahexa-bank");
+        assert_eq!(
+            metahexa_branding,
+            Some(json!({"logo_url": "https://metahexa.example/logo.svg",
+                        "colors": {"primary": "#0b5cab", "page_background": "#eef4fb"}}))
+        );
+        assert_eq!(metahexa, [(DATABASE.to_owned(), 0, 0)]);
+        let (_, adventurez_branding, adventurez) = org("adventurez");
+        assert!(adventurez_branding.unwrap()["colors"]["primary"].is_string());
+        assert_eq!(adventurez, [(DATABASE.to_owned(), 1, 1)]);
+        for (name, _, enabled) in &first {
+            assert_eq!(enabled.len(), 1, "{name}: the password database only");
+            assert_eq!(enabled[0].0, DATABASE, "{name}");
+        }
+
+        seed(&provider, data.path(), &roles()).await.unwrap();
+        assert_eq!(stored(&db).await, first);
+        db.close().await;
+    }
 }

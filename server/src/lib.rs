@@ -29,7 +29,7 @@ use leptos_axum::LeptosRoutes;
 use orgdesk_app::{shell, ssr::ServerContext};
 use orgdesk_db::Database;
 
-pub use startup::{Running, StartOptions, StartupError, start, start_with};
+pub use startup::{Running, StartOptions, StartupError, outbound_policy, start, start_with};
 
 /// What the console's handlers and server functions share.
 #[derive(Clone)]

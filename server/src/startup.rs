@@ -130,10 +130,7 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
             smtp,
             // The demo shows its invitation emails.
             outbox_page: config.provider.outbox_page || options.demo,
-            outbound: orgdesk_fetch::FetchPolicy {
-                test_origins: config.outbound.test_origins.clone(),
-                ..orgdesk_fetch::FetchPolicy::default()
-            },
+            outbound: outbound_policy(config),
             ..ProviderOptions::default()
         };
         let state = ProviderState::open(issuer.clone(), db.clone(), provider_options)
@@ -234,7 +231,7 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
             Arc::new(connections_api),
             store.clone(),
             store.clone(),
-            Arc::new(SafeDiscovery::new(&config.outbound.test_origins)),
+            Arc::new(SafeDiscovery::new(outbound_policy(config))),
             store.clone(),
             ConnectionSettings {
                 test_origins: config.outbound.test_origins.clone(),
@@ -346,6 +343,16 @@ fn serve(
 }
 
 /// The configured public URL, or `http://` and the address actually bound.
+/// What requests to customers' issuers may do (the provider's federation,
+/// the console's "test connection"): the defaults, with the configured test
+/// origins (`outbound.test_origins`).
+pub fn outbound_policy(config: &Config) -> orgdesk_fetch::FetchPolicy {
+    orgdesk_fetch::FetchPolicy {
+        test_origins: config.outbound.test_origins.clone(),
+        ..orgdesk_fetch::FetchPolicy::default()
+    }
+}
+
 fn public_url(configured: &Option<Url>, listener: &TcpListener) -> Url {
     configured.clone().unwrap_or_else(|| {
         let addr = listener.local_addr().expect("bound socket has an address");

@@ -246,7 +246,7 @@ async fn a_slow_server_times_out_within_bounds() {
         }),
     );
     let addr = serve(router).await;
-    let timeout = Duration::from_millis(500);
+    let timeout = Duration::from_secs(1);
     let fetcher = SafeFetcher::new(FetchPolicy {
         timeout,
         test_origins: vec![format!("http://{addr}")],
@@ -280,7 +280,7 @@ async fn a_trickling_body_times_out_too() {
             }
         }
     });
-    let timeout = Duration::from_millis(500);
+    let timeout = Duration::from_secs(1);
     let fetcher = SafeFetcher::new(FetchPolicy {
         timeout,
         test_origins: vec![format!("http://{addr}")],

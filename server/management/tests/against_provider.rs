@@ -300,6 +300,16 @@ async fn the_invitation_calls_round_trip_list_every_page_and_fail_with_typed_err
         .find(|r| r.name == "Org Member")
         .unwrap()
         .id;
+    // An invitation names a connection the organization enables; created
+    // through the API, an organization enables none (as in Auth0).
+    sqlx::query(
+        "INSERT INTO organization_connections (org_id, connection_id, created_at) \
+         VALUES ($1, 'con_OrgdeskDatabase1', 0)",
+    )
+    .bind(&org.id)
+    .execute(provider.db.pool())
+    .await
+    .unwrap();
 
     let created = client
         .create_invitation(

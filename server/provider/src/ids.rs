@@ -2,9 +2,9 @@
 
 use rand::{Rng, distr::Alphanumeric};
 
-/// The id of the provider's one connection so far: the password database
-/// (Auth0's `auth0` strategy). A stable `con_` id in Auth0's form; invitations
-/// name it as their `connection_id`.
+/// The id of the provider's own password database (Auth0's `auth0`
+/// strategy), seeded by the migrations. A stable `con_` id in Auth0's form;
+/// the hosted pages rely on it, so it cannot be deleted.
 pub const DATABASE_CONNECTION_ID: &str = "con_OrgdeskDatabase1";
 
 pub(crate) fn random_alphanumeric(len: usize) -> String {

@@ -123,9 +123,10 @@ pub struct OrganizationSpec {
     /// Set when given; absent leaves the organization's branding as it is.
     #[serde(default)]
     pub branding: Option<BrandingSpec>,
-    /// When given, the organization enables exactly these. When absent, a
-    /// new organization enables the password database (so provisioned
-    /// people can sign in), and an existing one keeps what it has.
+    /// When given, the organization enables these with these flags (others
+    /// it enables stay). When absent, a new organization enables the
+    /// password database (so provisioned people can sign in), and an
+    /// existing one keeps what it has.
     #[serde(default)]
     pub enabled_connections: Option<Vec<EnabledConnectionSpec>>,
 }
@@ -286,8 +287,8 @@ impl ProviderState {
         Ok(())
     }
 
-    /// Makes the organization enable exactly the spec's connections (when
-    /// it names them), with flags checked by the Management API's rules.
+    /// Makes the organization enable the spec's connections (when it names
+    /// them) with these flags, checked by the Management API's rules.
     async fn ensure_enabled_connections(
         &self,
         org: &Organization,
@@ -316,7 +317,7 @@ impl ProviderState {
             })?;
             enabled.push((connection.id, flags));
         }
-        connections::replace_enabled(&self.db, &org.id, &enabled)
+        connections::ensure_enabled(&self.db, &org.id, &enabled)
             .await
             .map_err(|e| match e {
                 connections::EnableError::Db(e) => ProvisionError::Db(e),

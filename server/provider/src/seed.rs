@@ -126,24 +126,50 @@ async fn ensure_users(
         insert = insert.bind(id).bind(email).bind(name);
     }
     let inserted = insert.execute(&mut **tx).await?.rows_affected();
-    if inserted == people.len() as u64 {
+    let by_email: HashMap<String, String> = if inserted == people.len() as u64 {
         // All new: no need to read back the ids we just wrote.
-        return Ok(people
+        people
             .iter()
             .map(|(email, _)| email.clone())
             .zip(fresh)
-            .collect());
-    }
-
-    let select = format!(
-        "SELECT email, user_id FROM users WHERE email IN ({})",
-        crate::store::placeholders(1, people.len())
+            .collect()
+    } else {
+        let select = format!(
+            "SELECT email, user_id FROM users WHERE email IN ({})",
+            crate::store::placeholders(1, people.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, String)>(&select);
+        for (email, _) in people {
+            query = query.bind(email);
+        }
+        query.fetch_all(&mut **tx).await?.into_iter().collect()
+    };
+    // Each has an identity at the password database, as every user does.
+    let mut sql = String::from(
+        "INSERT INTO identities (connection_id, subject, user_id, created_at) VALUES ",
     );
-    let mut query = sqlx::query_as::<_, (String, String)>(&select);
-    for (email, _) in people {
-        query = query.bind(email);
+    for row in 0..by_email.len() {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "('{}', ${}, ${}, {created_at})",
+            ids::DATABASE_CONNECTION_ID,
+            row * 2 + 1,
+            row * 2 + 2
+        ));
     }
-    Ok(query.fetch_all(&mut **tx).await?.into_iter().collect())
+    sql.push_str(" ON CONFLICT (connection_id, subject) DO NOTHING");
+    if !by_email.is_empty() {
+        let mut identities = sqlx::query(&sql);
+        for user_id in by_email.values() {
+            identities = identities
+                .bind(crate::store::users::database_subject(user_id).to_owned())
+                .bind(user_id.clone());
+        }
+        identities.execute(&mut **tx).await?;
+    }
+    Ok(by_email)
 }
 
 /// Makes sure users `{prefix}-1@bench.example` to `{prefix}-{count}@bench.example`
@@ -367,6 +393,14 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(total, 1_250);
+        // Every one has an identity at the password database, once.
+        let identities: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM identities WHERE connection_id = 'con_OrgdeskDatabase1'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(identities, 1_250);
         db.close().await;
     }
 

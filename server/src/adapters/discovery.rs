@@ -14,12 +14,11 @@ pub struct SafeDiscovery {
 }
 
 impl SafeDiscovery {
-    pub fn new(test_origins: &[String]) -> Self {
+    /// With the policy the provider's federation uses too
+    /// (`crate::outbound_policy`).
+    pub fn new(policy: FetchPolicy) -> Self {
         Self {
-            fetcher: SafeFetcher::new(FetchPolicy {
-                test_origins: test_origins.to_vec(),
-                ..FetchPolicy::default()
-            }),
+            fetcher: SafeFetcher::new(policy),
         }
     }
 }

@@ -160,11 +160,20 @@ fn parse_strategy(text: &str) -> Result<Strategy, ApiError> {
 }
 
 /// Checked options: what is stored in `options`, and the client secret given
-/// (stored apart).
-#[derive(Debug, PartialEq)]
+/// (stored apart). `Debug` shows whether a secret was given, never the secret.
+#[derive(PartialEq)]
 pub struct CheckedOptions {
     pub options: Map<String, Value>,
     pub client_secret: Option<String>,
+}
+
+impl std::fmt::Debug for CheckedOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckedOptions")
+            .field("options", &self.options)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 /// A text option, or 400 naming the property (never its value).
@@ -263,8 +272,8 @@ pub fn check_options(
                 "back_channel" => {}
                 "front_channel" => {
                     return Err(invalid_body(
-                        "options.type front_channel is not supported: the built-in provider \
-                         supports back_channel OIDC connections only",
+                        "options.type: the built-in provider supports back_channel only \
+                         (front_channel OIDC connections are not supported)",
                     ));
                 }
                 _ => return Err(invalid_body("options.type must be back_channel")),
@@ -498,6 +507,7 @@ mod tests {
             true,
         )
         .unwrap();
+        assert!(!format!("{checked:?}").contains("\"s\""));
         assert_eq!(
             Value::Object(checked.options),
             json!({"type": "back_channel", "issuer": "https://idp.example/",

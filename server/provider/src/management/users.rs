@@ -28,9 +28,6 @@ use crate::{
     },
 };
 
-/// Auth0's user search reaches this many results at most.
-const SEARCH_WINDOW: u64 = 1000;
-
 /// The one database connection of the provider, named as Auth0 names a
 /// tenant's default one.
 pub const DATABASE_CONNECTION: &str = "Username-Password-Authentication";
@@ -301,19 +298,11 @@ pub(crate) async fn search(
              it serves only q=identities.connection:\"NAME\"",
             )
         })?;
+    // Offset paging refuses pages past Auth0's 1000-result window
+    // (page * per_page + per_page > 1000) with a 400.
     let paging = Offset::from_query(&query)?;
-    if paging.offset() + u64::from(paging.per_page) > SEARCH_WINDOW {
-        return Err(invalid_query(format!(
-            "You can only page through the first {SEARCH_WINDOW} records"
-        )));
-    }
     let ids = connections::user_ids_at(&state.db, name, paging.offset(), paging.per_page).await?;
-    let mut found = Vec::with_capacity(ids.len());
-    for id in &ids {
-        if let Some(user) = users::by_id(&state.db, id).await? {
-            found.push(user);
-        }
-    }
+    let found = users::by_ids(&state.db, &ids).await?;
     let items = users_json(&state, &found).await?;
     if !paging.include_totals {
         return Ok(Json(Value::Array(items)));

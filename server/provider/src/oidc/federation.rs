@@ -104,6 +104,10 @@ async fn enabled_oidc(
             "Enterprise connections sign in to an organization, and this sign-in names none.",
         ));
     };
+    // A sign-in that asked for one connection (`connection=`) uses that one only.
+    if checked.connection.as_deref().is_some_and(|c| c != name) {
+        return Ok(Err("This sign-in was asked for another sign-in method."));
+    }
     let Some(connection) = connections::by_name(&state.db, name).await? else {
         return Ok(Err("This sign-in method does not exist."));
     };
@@ -464,7 +468,8 @@ async fn finish(state: &ProviderState, headers: &HeaderMap, raw: &str) -> Respon
         Ok(Err(message)) => return refuse(StatusCode::FORBIDDEN, message).await,
         Err(e) => return unavailable(e),
     };
-    if let Some(org_id) = org_id {
+    // An invitation makes its own membership when it is accepted.
+    if let (Some(org_id), None) = (org_id, &pending.checked.invitation) {
         match users::is_member(&state.db, org_id, &user_id).await {
             Ok(true) => {}
             Ok(false) if enabled.assign_membership_on_login => {
@@ -477,12 +482,11 @@ async fn finish(state: &ProviderState, headers: &HeaderMap, raw: &str) -> Respon
                     Err(e) => return unavailable(e),
                 }
             }
+            // As a password sign-in by a non-member ends (no session is started).
             Ok(false) => {
-                return refuse(
-                    StatusCode::FORBIDDEN,
-                    "You are not a member of this organization. Ask its administrator for an invitation.".into(),
-                )
-                .await;
+                return pending
+                    .checked
+                    .fail("access_denied", "user is not a member of the organization");
             }
             Err(e) => return unavailable(e),
         }

@@ -1,5 +1,14 @@
-//! The hosted login page (`/u/login`) of the password database connection.
+//! The hosted login page (`/u/login`): an organization's enabled
+//! connections, with its branding (without an organization, the password
+//! database as before connections).
 //!
+//! - The password form where a database connection is enabled (narrowed to
+//!   `connection=` when the request names one), with a sign-up link where it
+//!   allows sign-up; a button per enterprise connection shown as a button
+//!   (`/u/federate`, see `federation`). Nothing usable: an error page.
+//! - A non-member who signs in with a password becomes a member where the
+//!   database connection has `assign_membership_on_login`; otherwise the
+//!   sign-in is refused back to the application, as before.
 //! - The page belongs to the browser that started the sign-in (a cookie
 //!   carries the transaction).
 //! - An unknown email and a wrong password get the same answer, in the same time.

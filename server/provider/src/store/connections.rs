@@ -56,8 +56,6 @@ pub struct Connection {
     pub created_at: i64,
 }
 
-// Read by the hosted login pages and federation (slice 3, in progress).
-#[allow(dead_code)]
 impl Connection {
     /// A text option, such as `issuer` or `client_id`.
     pub fn option(&self, key: &str) -> Option<&str> {
@@ -146,8 +144,6 @@ pub async fn by_name(db: &Database, name: &str) -> Result<Option<Connection>, sq
 
 /// The client secret of an enterprise connection, read only to send it to
 /// the upstream token endpoint.
-// Read by the hosted login pages and federation (slice 3, in progress).
-#[allow(dead_code)]
 pub async fn client_secret(
     db: &Database,
     connection_id: &str,
@@ -164,8 +160,6 @@ const ENABLED_COLUMNS: &str =
 
 /// The connections an organization enables, in the order they were enabled
 /// (then by name).
-// Read by the hosted login pages and federation (slice 3, in progress).
-#[allow(dead_code)]
 pub async fn enabled_for(
     db: &Database,
     org_id: &str,
@@ -203,8 +197,6 @@ pub async fn enabled(
 }
 
 /// The user an identity belongs to: found by connection and subject only.
-// Read by the hosted login pages and federation (slice 3, in progress).
-#[allow(dead_code)]
 pub async fn identity_user(
     db: &Database,
     connection_id: &str,
@@ -217,6 +209,75 @@ pub async fn identity_user(
     .bind(subject)
     .fetch_optional(db.pool())
     .await
+}
+
+/// Records a sign-in through an identity: the claims the connection gave and
+/// when. `false` when there is no such identity.
+pub async fn record_identity_login(
+    conn: &mut sqlx::AnyConnection,
+    connection_id: &str,
+    subject: &str,
+    profile: &Map<String, Value>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE identities SET profile = $1, last_login_at = $2 \
+         WHERE connection_id = $3 AND subject = $4",
+    )
+    .bind(Value::Object(profile.clone()).to_string())
+    .bind(crate::now())
+    .bind(connection_id)
+    .bind(subject)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Links an identity to a user, with the claims of its first sign-in.
+/// `false` when the identity exists already (nothing is written).
+pub async fn link_identity(
+    conn: &mut sqlx::AnyConnection,
+    connection_id: &str,
+    subject: &str,
+    user_id: &str,
+    profile: &Map<String, Value>,
+) -> Result<bool, sqlx::Error> {
+    let now = crate::now();
+    let done = sqlx::query(
+        "INSERT INTO identities (connection_id, subject, user_id, profile, created_at, last_login_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (connection_id, subject) DO NOTHING",
+    )
+    .bind(connection_id)
+    .bind(subject)
+    .bind(user_id)
+    .bind(Value::Object(profile.clone()).to_string())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Creates a user who signs in only through a connection (no password).
+/// `false` when the id or the email is taken (nothing is written).
+pub async fn insert_federated_user(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    email: &str,
+    email_verified: bool,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    let now = crate::now();
+    let done = sqlx::query(
+        "INSERT INTO users (user_id, email, email_verified, name, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(super::users::normalize_email(email))
+    .bind(i64::from(email_verified))
+    .bind(name)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 // ---------------------------------------------------------------- writes --
@@ -416,6 +477,13 @@ pub async fn enable_in(
     org_id: &str,
     enabled: &[(String, Flags)],
 ) -> Result<(), EnableError> {
+    // Lock the organization's row first, so that two transactions enabling
+    // connections for it at once cannot both pass the limit (PostgreSQL;
+    // SQLite's write transactions are serial anyway).
+    sqlx::query("UPDATE organizations SET name = name WHERE id = $1")
+        .bind(org_id)
+        .execute(&mut *conn)
+        .await?;
     let existing: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM organization_connections WHERE org_id = $1")
             .bind(org_id)
@@ -498,19 +566,34 @@ pub async fn disable(
     Ok(done.rows_affected() == 1)
 }
 
-/// Makes an organization enable exactly these connections with these flags
-/// (provisioning: applying twice changes nothing).
-pub async fn replace_enabled(
+/// Makes an organization enable these connections with these flags
+/// (provisioning: applying twice changes nothing); connections it enables
+/// besides these stay. The limit is kept.
+pub async fn ensure_enabled(
     db: &Database,
     org_id: &str,
     enabled: &[(String, Flags)],
 ) -> Result<(), EnableError> {
     let mut tx = super::write_transaction(db).await?;
-    sqlx::query("DELETE FROM organization_connections WHERE org_id = $1")
+    let mut missing = Vec::new();
+    for (connection_id, flags) in enabled {
+        let updated = sqlx::query(
+            "UPDATE organization_connections SET assign_membership_on_login = $3, \
+             show_as_button = $4, is_signup_enabled = $5 WHERE org_id = $1 AND connection_id = $2",
+        )
         .bind(org_id)
+        .bind(connection_id)
+        .bind(i64::from(flags.assign_membership_on_login))
+        .bind(i64::from(flags.show_as_button))
+        .bind(i64::from(flags.is_signup_enabled))
         .execute(&mut *tx)
-        .await?;
-    enable_in(&mut tx, org_id, enabled).await?;
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            missing.push((connection_id.clone(), *flags));
+        }
+    }
+    enable_in(&mut tx, org_id, &missing).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -636,73 +719,4 @@ pub async fn count_users_at(db: &Database, connection_name: &str) -> Result<u64,
     .fetch_one(db.pool())
     .await?;
     Ok(n as u64)
-}
-
-/// Records a sign-in through an identity: the claims the connection gave and
-/// when. `false` when there is no such identity.
-pub async fn record_identity_login(
-    conn: &mut sqlx::AnyConnection,
-    connection_id: &str,
-    subject: &str,
-    profile: &Map<String, Value>,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE identities SET profile = $1, last_login_at = $2 \
-         WHERE connection_id = $3 AND subject = $4",
-    )
-    .bind(Value::Object(profile.clone()).to_string())
-    .bind(crate::now())
-    .bind(connection_id)
-    .bind(subject)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Links an identity to a user, with the claims of its first sign-in.
-/// `false` when the identity exists already (nothing is written).
-pub async fn link_identity(
-    conn: &mut sqlx::AnyConnection,
-    connection_id: &str,
-    subject: &str,
-    user_id: &str,
-    profile: &Map<String, Value>,
-) -> Result<bool, sqlx::Error> {
-    let now = crate::now();
-    let done = sqlx::query(
-        "INSERT INTO identities (connection_id, subject, user_id, profile, created_at, last_login_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (connection_id, subject) DO NOTHING",
-    )
-    .bind(connection_id)
-    .bind(subject)
-    .bind(user_id)
-    .bind(Value::Object(profile.clone()).to_string())
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Creates a user who signs in only through a connection (no password).
-/// `false` when the id or the email is taken (nothing is written).
-pub async fn insert_federated_user(
-    conn: &mut sqlx::AnyConnection,
-    user_id: &str,
-    email: &str,
-    email_verified: bool,
-    name: &str,
-) -> Result<bool, sqlx::Error> {
-    let now = crate::now();
-    let done = sqlx::query(
-        "INSERT INTO users (user_id, email, email_verified, name, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(super::users::normalize_email(email))
-    .bind(i64::from(email_verified))
-    .bind(name)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }

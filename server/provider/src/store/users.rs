@@ -423,6 +423,27 @@ pub async fn delete(db: &Database, user_id: &str) -> Result<bool, sqlx::Error> {
     Ok(done.rows_affected() == 1)
 }
 
+/// The users with these ids, by user id.
+pub async fn by_ids(db: &Database, user_ids: &[String]) -> Result<Vec<User>, sqlx::Error> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE user_id IN ({}) ORDER BY user_id",
+        super::placeholders(1, user_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in user_ids {
+        query = query.bind(id);
+    }
+    query
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(user_from_row)
+        .collect()
+}
+
 /// Which of these user ids exist.
 pub async fn existing_ids(db: &Database, user_ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
     if user_ids.is_empty() {

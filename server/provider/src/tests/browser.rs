@@ -114,6 +114,17 @@ impl<'a> Browser<'a> {
     pub fn has_cookie(&self, name: &str) -> bool {
         self.cookies.contains_key(name)
     }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.get(name).cloned()
+    }
+
+    pub fn set_cookie(&mut self, name: &str, value: Option<&str>) {
+        match value {
+            Some(value) => self.cookies.insert(name.into(), value.into()),
+            None => self.cookies.remove(name),
+        };
+    }
 }
 
 pub fn param(url: &Url, name: &str) -> Option<String> {

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use super::TestProvider;
 use crate::{
-    ClientSpec, MemberSpec, OrganizationSpec, Provisioning, RoleSpec, UserSpec,
+    ClientSpec, ConnectionOptionsSpec, ConnectionSpec, MemberSpec, OrganizationSpec, Provisioning,
+    RoleSpec, UserSpec,
     clients::{AppType, OrganizationUsage},
     management::endpoints,
     store::invitations::{self, Invitation},
@@ -49,7 +50,6 @@ async fn target(
     provider
         .state
         .apply(&Provisioning {
-            connections: vec![],
             clients: vec![ClientSpec {
                 client_id: APP.into(),
                 name: "Matrix app".into(),
@@ -70,6 +70,17 @@ async fn target(
                 name: "Member".into(),
                 password: None,
                 roles: vec![],
+            }],
+            connections: vec![ConnectionSpec {
+                name: format!("matrix-sso-{n}"),
+                strategy: "oidc".into(),
+                display_name: None,
+                options: ConnectionOptionsSpec {
+                    issuer: Some("https://idp.matrix.example/".into()),
+                    client_id: Some("matrix".into()),
+                    client_secret: Some(orgdesk_config::Secret::new("matrix-upstream-secret")),
+                    ..Default::default()
+                },
             }],
             organizations: vec![OrganizationSpec {
                 branding: None,
@@ -95,8 +106,14 @@ async fn target(
     let role_id = crate::store::users::ensure_role(&provider.db, "Org Admin", "")
         .await
         .unwrap();
+    let connection = crate::store::connections::by_name(&provider.db, &format!("matrix-sso-{n}"))
+        .await
+        .unwrap()
+        .unwrap();
     let id = if path.starts_with("/users/") {
         &user.user_id
+    } else if path.starts_with("/connections/") {
+        &connection.id
     } else if path.starts_with("/roles/") {
         &role_id
     } else {
@@ -105,9 +122,17 @@ async fn target(
     let mut concrete = path
         .replace("{id}", &urlencode(id))
         .replace("{name}", &org.name)
-        .replace("{user_id}", &urlencode(&user.user_id));
+        .replace("{user_id}", &urlencode(&user.user_id))
+        // Provisioned organizations enable the password database.
+        .replace("{connection_id}", crate::ids::DATABASE_CONNECTION_ID);
     if path == "/users-by-email" {
         concrete.push_str("?email=member%40matrix.example");
+    }
+    if (method, path) == ("GET", "/users") {
+        concrete.push_str(&format!(
+            "?search_engine=v3&q={}",
+            urlencode("identities.connection:\"Username-Password-Authentication\"")
+        ));
     }
     if concrete.contains("{invitation_id}") {
         let invitation_id = invitation(provider, &org.id, n).await;
@@ -130,6 +155,15 @@ async fn target(
             "invitee": { "email": format!("new-{n}@matrix.example") },
             "client_id": APP,
         })),
+        ("POST", "/connections") => {
+            Some(json!({ "name": format!("made-{n}"), "strategy": "auth0" }))
+        }
+        ("POST", "/organizations/{id}/enabled_connections") => {
+            Some(json!({ "connection_id": connection.id }))
+        }
+        ("PATCH", "/organizations/{id}/enabled_connections/{connection_id}") => {
+            Some(json!({ "assign_membership_on_login": true }))
+        }
         ("PATCH", "/users/{id}") => Some(json!({ "name": "Changed" })),
         ("PATCH", "/roles/{id}") => Some(json!({ "description": "Changed" })),
         ("POST", _) => Some(json!({ "name": format!("made-{n}") })),

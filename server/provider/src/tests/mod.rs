@@ -2,15 +2,19 @@
 //! engine (`ORGDESK_TEST_DATABASE`).
 
 mod browser;
+mod connections;
 mod discovery;
+mod federation;
 mod invitation_signin;
 mod invitations;
 mod keys;
+mod login_pages;
 mod mail;
 mod matrix;
 mod members;
 mod organization_signin;
 mod organizations;
+mod provisioning;
 mod roles;
 mod signin;
 mod token;
@@ -61,11 +65,16 @@ impl TestProvider {
     }
 
     pub async fn with_options(options: ProviderOptions) -> Self {
+        Self::with_issuer(ISSUER, options).await
+    }
+
+    /// A provider with another issuer (one served on a real port).
+    pub async fn with_issuer(issuer: &str, options: ProviderOptions) -> Self {
         let test_db = fresh_database().await;
         let db = Database::open(&test_db.url, &migrations())
             .await
             .expect("open");
-        let issuer = Issuer::from_public_url(&Url::parse(ISSUER).unwrap());
+        let issuer = Issuer::from_public_url(&Url::parse(issuer).unwrap());
         let state = ProviderState::open(issuer, db.clone(), options)
             .await
             .expect("state");
@@ -156,18 +165,4 @@ impl TestProvider {
 
 pub fn basic(id: &str, secret: &str) -> String {
     format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))
-}
-
-/// Every organization enables the password database (as provisioning makes
-/// new organizations do); organizations that already do are left alone.
-pub async fn enable_password_database(db: &Database) {
-    sqlx::query(
-        "INSERT INTO organization_connections (org_id, connection_id, created_at) \
-         SELECT o.id, $1, 0 FROM organizations o WHERE NOT EXISTS \
-         (SELECT 1 FROM organization_connections oc WHERE oc.org_id = o.id AND oc.connection_id = $1)",
-    )
-    .bind(crate::ids::DATABASE_CONNECTION_ID)
-    .execute(db.pool())
-    .await
-    .expect("enable the password database");
 }

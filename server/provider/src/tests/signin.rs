@@ -71,7 +71,6 @@ async fn provider() -> TestProvider {
         })
         .await
         .unwrap();
-    super::enable_password_database(&provider.db).await;
     provider
 }
 
