@@ -279,7 +279,6 @@ async fn the_invitation_calls_round_trip_list_every_page_and_fail_with_typed_err
     let org = client
         .create_organization(&NewOrganization {
             name: "adventurez".into(),
-            enabled_connections: database_enabled(&client).await,
             ..Default::default()
         })
         .await
@@ -287,7 +286,6 @@ async fn the_invitation_calls_round_trip_list_every_page_and_fail_with_typed_err
     let other = client
         .create_organization(&NewOrganization {
             name: "rocky-mountain".into(),
-            enabled_connections: database_enabled(&client).await,
             ..Default::default()
         })
         .await
@@ -617,18 +615,6 @@ async fn a_users_organizations_are_read_past_the_first_page() {
         matches!(nobody, Err(ManagementError::NotFound { .. })),
         "{nobody:?}"
     );
-}
-
-/// The tenant's database connection, enabled as an organization's only one
-/// (an organization created without connections has none, as in Auth0).
-async fn database_enabled(client: &ManagementClient) -> Vec<NewEnabledConnection> {
-    let database = &client.connections(Some("auth0")).await.unwrap()[0];
-    vec![NewEnabledConnection {
-        connection_id: database.id.clone(),
-        assign_membership_on_login: false,
-        show_as_button: None,
-        is_signup_enabled: Some(false),
-    }]
 }
 
 fn bank_idp(secret: Option<&str>) -> OidcOptions {
