@@ -441,3 +441,64 @@ async fn deleting_a_connection_needs_its_name() {
         .await;
     assert_eq!(status, 404);
 }
+
+/// The new pages, per persona, rendered on the server: (path, [staff, help
+/// desk, admin of A, admin of B]) with A = MetaHexa Bank. 200 renders the
+/// page; 403 and 404 render the refusal, with that status.
+#[tokio::test]
+async fn the_new_pages_answer_each_persona_as_the_policy_says() {
+    let orgdesk = support::start_demo().await;
+    let staff = orgdesk.signed_in("staff@travel0.example").await;
+    let help = orgdesk.signed_in("helpdesk@travel0.example").await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let sumana = orgdesk
+        .signed_in_to("sumana@adventurez.example", "adventurez")
+        .await;
+    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let database = catalog(&orgdesk, &staff)
+        .await
+        .into_iter()
+        .find(|c| c["strategy"] == "auth0")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rows: Vec<(String, [u16; 4], &str)> = vec![
+        (
+            "/connections".into(),
+            [200, 403, 403, 403],
+            "id=\"connections\"",
+        ),
+        (
+            format!("/connections/{database}"),
+            [200, 403, 403, 403],
+            "id=\"connection-title\"",
+        ),
+        (
+            format!("/organizations/{bank}/connections"),
+            [200, 200, 200, 404],
+            "id=\"org-connections\"",
+        ),
+        (
+            format!("/organizations/{bank}/branding"),
+            [200, 200, 200, 404],
+            "id=\"branding-preview\"",
+        ),
+    ];
+    for (path, expected, marker) in rows {
+        for (client, status) in [&staff, &help, &sally, &sumana].into_iter().zip(expected) {
+            let response = client.get(orgdesk.console(&path)).send().await.unwrap();
+            let got = response.status().as_u16();
+            let html = response.text().await.unwrap();
+            assert_eq!(got, status, "{path}: {html}");
+            assert_eq!(html.contains(marker), status == 200, "{path} ({status})");
+        }
+        // Anonymous visitors are sent to sign in.
+        let anonymous = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = anonymous.get(orgdesk.console(&path)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 303, "{path}");
+    }
+}
