@@ -93,8 +93,11 @@ export async function launchBrowser() {
   });
   return {
     context,
-    async newContext() {
-      return context.browser() ? context.browser().newContext() : newIsolatedContext();
+    /** `options` are Playwright's context options (such as `bypassCSP`). */
+    async newContext(options = {}) {
+      return context.browser()
+        ? context.browser().newContext(options)
+        : newIsolatedContext(options);
     },
     async close() {
       await context.close();
@@ -114,9 +117,10 @@ const CHROMIUM_ARGS = [
 ];
 
 /** A browser of its own (a fresh profile) for one persona. */
-async function newIsolatedContext() {
+async function newIsolatedContext(options = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), "orgdesk-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
+    ...options,
     executablePath: required("CHROMIUM"),
     headless: true,
     args: CHROMIUM_ARGS,

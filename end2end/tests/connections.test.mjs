@@ -24,6 +24,8 @@ const LOGO = "https://cdn.metahexa.example/logo.png";
 let orgdesk;
 let bankIdp;
 let browser;
+/** Staff's page, shared by the tests in order. */
+let staff;
 
 before(async () => {
   // The bank's IdP gets a known port, so the console may admit its origin,
@@ -64,8 +66,8 @@ after(async () => {
   await orgdesk?.stop();
 });
 
-async function freshPage() {
-  const context = await browser.newContext();
+async function freshPage(options = {}) {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   page.on("pageerror", (error) => assert.fail(`page error: ${error.message}`));
   return { page, close: () => context.close() };
@@ -77,9 +79,37 @@ async function openTab(page, tab) {
   await hydrated(page);
 }
 
-describe("an enterprise connection to MetaHexa Bank's IdP", () => {
-  let staff;
+/** The employee's sign-in through the bank's button, then the bank's members. */
+async function employeeSignsIn(pageOptions) {
+  const employee = await freshPage(pageOptions);
+  const messages = [];
+  employee.page.on("console", (message) => messages.push(message.text()));
+  await employee.page.goto(`${orgdesk.console}/auth/login?organization=metahexa-bank`);
+  await employee.page.waitForURL((url) => url.pathname === "/u/login");
+  const button = employee.page.locator('a.connection[data-connection="metahexa-idp"]');
+  assert.match(await button.innerText(), /MetaHexa Bank/);
+  await button.click();
+  await employee.page.waitForURL((url) => url.origin === new URL(bankIdp.provider).origin);
+  await employee.page.getByLabel("Email address").fill(EMPLOYEE);
+  await employee.page.getByLabel("Password").fill(EMPLOYEE_PASSWORD);
+  await employee.page.getByRole("button", { name: "Continue" }).click();
+  await employee.page
+    .waitForURL((url) => url.origin === orgdesk.console)
+    .catch(async (error) => {
+      const text = await employee.page.locator("body").innerText();
+      throw new Error(
+        `not back on the console: ${employee.page.url()}\n${text}\n${messages.join("\n")}\n${error}`,
+      );
+    });
+  await hydrated(employee.page);
+  await employee.close();
 
+  // A member now, as the bank's member list shows.
+  await openTab(staff.page, "members");
+  assert.match(await staff.page.locator("#members").innerText(), new RegExp(EMPLOYEE));
+}
+
+describe("an enterprise connection to MetaHexa Bank's IdP", () => {
   test("staff creates it, tests it, enables it for the bank and brands the bank's login page", async () => {
     staff = await freshPage();
     await signIn(staff.page, orgdesk, "staff@travel0.example");
@@ -159,32 +189,14 @@ describe("an enterprise connection to MetaHexa Bank's IdP", () => {
   test("the employee signs in through the bank's button and becomes a member", {
     todo: "blocked by the provider's form-action CSP on multi-hop redirects (see the comment)",
   }, async () => {
-    const employee = await freshPage();
-    const messages = [];
-    employee.page.on("console", (message) => messages.push(message.text()));
-    await employee.page.goto(`${orgdesk.console}/auth/login?organization=metahexa-bank`);
-    await employee.page.waitForURL((url) => url.pathname === "/u/login");
-    const button = employee.page.locator('a.connection[data-connection="metahexa-idp"]');
-    assert.match(await button.innerText(), /MetaHexa Bank/);
-    await button.click();
-    await employee.page.waitForURL((url) => url.origin === new URL(bankIdp.provider).origin);
-    await employee.page.getByLabel("Email address").fill(EMPLOYEE);
-    await employee.page.getByLabel("Password").fill(EMPLOYEE_PASSWORD);
-    await employee.page.getByRole("button", { name: "Continue" }).click();
-    await employee.page
-      .waitForURL((url) => url.origin === orgdesk.console)
-      .catch(async (error) => {
-        const text = await employee.page.locator("body").innerText();
-        throw new Error(
-          `not back on the console: ${employee.page.url()}\n${text}\n${messages.join("\n")}\n${error}`,
-        );
-      });
-    await hydrated(employee.page);
-    await employee.close();
+    await employeeSignsIn({});
+  });
 
-    // A member now, as the bank's member list shows.
-    await openTab(staff.page, "members");
-    assert.match(await staff.page.locator("#members").innerText(), new RegExp(EMPLOYEE));
+  // The same sign-in with the pages' CSP bypassed: everything else of the
+  // federation (the bank's IdP, the callback, membership on login, the
+  // console's sign-in, the member list) works; only the CSP above blocks it.
+  test("with the CSP bypassed, the employee signs in through the bank and is a member", async () => {
+    await employeeSignsIn({ bypassCSP: true });
     await staff.close();
   });
 
