@@ -26,9 +26,12 @@ use leptos_router::{
 use crate::api::{AppError, Me, current_user};
 use crate::components::layout::Layout;
 use crate::pages::{
-    audit::AuditPage, home::HomePage, invitations::InvitationsPage, members::MembersPage,
-    not_found::NotFound, organization::OrganizationPage, organization_audit::OrganizationAuditPage,
-    organization_new::NewOrganizationPage, organizations::OrganizationsPage, people::PeoplePage,
+    audit::AuditPage, connection::ConnectionPage, connection_new::NewConnectionPage,
+    connections::ConnectionsPage, home::HomePage, invitations::InvitationsPage,
+    members::MembersPage, not_found::NotFound, organization::OrganizationPage,
+    organization_audit::OrganizationAuditPage, organization_branding::OrganizationBrandingPage,
+    organization_connections::OrganizationConnectionsPage, organization_new::NewOrganizationPage,
+    organizations::OrganizationsPage, people::PeoplePage,
 };
 
 /// The signed-in person, loaded once per page and shared through context.
@@ -74,7 +77,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id") view=OrganizationPage />
                     <Route path=path!("/organizations/:id/members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("/organizations/:id/invitations") view=InvitationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/organizations/:id/connections") view=OrganizationConnectionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/organizations/:id/branding") view=OrganizationBrandingPage ssr=SsrMode::Async />
                     <Route path=path!("/organizations/:id/audit") view=OrganizationAuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/connections/new") view=NewConnectionPage />
+                    <Route path=path!("/connections/:id") view=ConnectionPage ssr=SsrMode::Async />
                     <Route path=path!("/people") view=PeoplePage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage />
                 </Routes>

@@ -1,7 +1,8 @@
 // Starts a real Orgdesk (console and built-in provider) on free ports with a
 // fresh data folder, and a headless Chromium driven by Playwright.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -12,10 +13,32 @@ const required = (name) => {
   return value;
 };
 
-/** Starts `orgdesk serve` and resolves once it prints its URLs. */
-export async function startOrgdesk() {
+/** A TCP port free at the time of asking, on the loopback address. */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Writes a provisioning file (TOML text) into a fresh folder; its path. */
+export function provisioningFile(toml) {
+  const dir = mkdtempSync(join(tmpdir(), "orgdesk-provisioning-"));
+  const path = join(dir, "provisioning.toml");
+  writeFileSync(path, toml);
+  return path;
+}
+
+/** Starts `orgdesk serve` and resolves once it prints its URLs. With
+ * `demo` (the default) it carries the Travel0 demo; `env` adds settings
+ * (such as `ORGDESK_PROVIDER__PROVISIONING` or `ORGDESK_OUTBOUND__TEST_ORIGINS`). */
+export async function startOrgdesk({ demo = true, env = {} } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "orgdesk-e2e-"));
-  const child = spawn(required("ORGDESK_BIN"), ["serve", "--demo"], {
+  const child = spawn(required("ORGDESK_BIN"), demo ? ["serve", "--demo"] : ["serve"], {
     env: {
       ...process.env,
       ORGDESK_DATA_DIR: dataDir,
@@ -23,6 +46,7 @@ export async function startOrgdesk() {
       ORGDESK_CONSOLE__SITE_ROOT: required("ORGDESK_SITE_ROOT"),
       ORGDESK_PROVIDER__ADDR: "127.0.0.1:0",
       ORGDESK_LOG__FORMAT: "json",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -42,7 +66,8 @@ export async function startOrgdesk() {
     child.stderr.on("data", (chunk) => (output += chunk));
     child.on("exit", (code) => reject(new Error(`Orgdesk exited (${code}):\n${output}`)));
   });
-  const passwords = JSON.parse(readFileSync(join(dataDir, "demo-credentials.json"), "utf8"));
+  const credentials = join(dataDir, "demo-credentials.json");
+  const passwords = existsSync(credentials) ? JSON.parse(readFileSync(credentials, "utf8")) : {};
   return {
     ...urls,
     /** The demo password of a demo person. */
@@ -68,8 +93,11 @@ export async function launchBrowser() {
   });
   return {
     context,
-    async newContext() {
-      return context.browser() ? context.browser().newContext() : newIsolatedContext();
+    /** `options` are Playwright's context options (such as `bypassCSP`). */
+    async newContext(options = {}) {
+      return context.browser()
+        ? context.browser().newContext(options)
+        : newIsolatedContext(options);
     },
     async close() {
       await context.close();
@@ -89,9 +117,10 @@ const CHROMIUM_ARGS = [
 ];
 
 /** A browser of its own (a fresh profile) for one persona. */
-async function newIsolatedContext() {
+async function newIsolatedContext(options = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), "orgdesk-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
+    ...options,
     executablePath: required("CHROMIUM"),
     headless: true,
     args: CHROMIUM_ARGS,

@@ -1,14 +1,21 @@
 //! The domain's ports, implemented with the Management API client.
 
+mod connections;
+mod discovery;
+
+pub use discovery::SafeDiscovery;
+
 use async_trait::async_trait;
 use orgdesk_domain::{
     GlobalRole, OrgRef, Principal,
     ports::{
-        IdentityProvider, Invitation, Member, NewInvitation, Organization, OrganizationFields,
-        People, Person, PortError, RoleRef,
+        Branding, IdentityProvider, Invitation, Member, NewInvitation, Organization,
+        OrganizationFields, People, Person, PortError, RoleRef,
     },
 };
-use orgdesk_management::{ManagementClient, ManagementError, NewOrganization, OrganizationUpdate};
+use orgdesk_management::{
+    ManagementClient, ManagementError, NewEnabledConnection, NewOrganization, OrganizationUpdate,
+};
 
 /// The identity provider behind the Management API (Auth0 or the built-in one).
 #[derive(Clone)]
@@ -16,7 +23,7 @@ pub struct ManagementApi {
     pub client: ManagementClient,
 }
 
-fn port_error(error: ManagementError) -> PortError {
+pub(crate) fn port_error(error: ManagementError) -> PortError {
     match error {
         ManagementError::NotFound { .. } => PortError::NotFound,
         ManagementError::Conflict { message } => PortError::Conflict(message),
@@ -28,12 +35,43 @@ fn port_error(error: ManagementError) -> PortError {
 }
 
 fn organization(org: orgdesk_management::Organization) -> Organization {
+    let branding = org.branding.map(|b| {
+        let colors = b.colors;
+        Branding {
+            logo_url: b.logo_url,
+            primary: colors.as_ref().map(|c| c.primary.clone()),
+            page_background: colors.and_then(|c| c.page_background),
+        }
+    });
     Organization {
         id: org.id,
         name: org.name,
         display_name: org.display_name,
         metadata: org.metadata,
+        branding: branding.unwrap_or_default(),
     }
+}
+
+/// Auth0's `branding` body: `null` when nothing is set; colors only with a
+/// primary color (Auth0 requires it), the default one when only the
+/// background is chosen.
+fn branding_body(branding: &Branding) -> Option<orgdesk_management::Branding> {
+    if *branding == Branding::default() {
+        return None;
+    }
+    let colors = (branding.primary.is_some() || branding.page_background.is_some()).then(|| {
+        orgdesk_management::Colors {
+            primary: branding
+                .primary
+                .clone()
+                .unwrap_or_else(|| orgdesk_brand::DEFAULT_PRIMARY.to_owned()),
+            page_background: branding.page_background.clone(),
+        }
+    });
+    Some(orgdesk_management::Branding {
+        logo_url: branding.logo_url.clone(),
+        colors,
+    })
 }
 
 #[async_trait]
@@ -54,6 +92,19 @@ impl IdentityProvider for ManagementApi {
             name: fields.name.clone().unwrap_or_default(),
             display_name: fields.display_name.clone(),
             metadata: fields.metadata.clone().unwrap_or_default(),
+            enabled_connections: fields
+                .enabled_connections
+                .iter()
+                .map(|e| {
+                    let flags = connections::api_flags(e.strategy(), e.flags);
+                    NewEnabledConnection {
+                        connection_id: e.connection_id.clone(),
+                        assign_membership_on_login: flags.assign_membership_on_login,
+                        show_as_button: flags.show_as_button,
+                        is_signup_enabled: flags.is_signup_enabled,
+                    }
+                })
+                .collect(),
         };
         self.client
             .create_organization(&new)
@@ -71,6 +122,7 @@ impl IdentityProvider for ManagementApi {
             name: fields.name.clone(),
             display_name: fields.display_name.clone(),
             metadata: fields.metadata.clone(),
+            branding: None,
         };
         self.client
             .update_organization(id, &update)
@@ -83,6 +135,18 @@ impl IdentityProvider for ManagementApi {
         self.client
             .delete_organization(id)
             .await
+            .map_err(port_error)
+    }
+
+    async fn set_branding(&self, id: &str, branding: &Branding) -> Result<Organization, PortError> {
+        let update = OrganizationUpdate {
+            branding: Some(branding_body(branding)),
+            ..Default::default()
+        };
+        self.client
+            .update_organization(id, &update)
+            .await
+            .map(organization)
             .map_err(port_error)
     }
 

@@ -32,6 +32,14 @@ pub const MANAGEMENT_SCOPES: &[&str] = &[
     "read:organization_invitations",
     "create:organization_invitations",
     "delete:organization_invitations",
+    "read:connections",
+    "create:connections",
+    "update:connections",
+    "delete:connections",
+    "read:organization_connections",
+    "create:organization_connections",
+    "update:organization_connections",
+    "delete:organization_connections",
 ];
 
 pub struct Wiring {

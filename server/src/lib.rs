@@ -82,7 +82,7 @@ pub fn app(state: AppState) -> Router {
 /// (Server functions refuse on their own: the services check the principal.)
 async fn require_session(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let guarded = ["/organizations", "/audit"]
+    let guarded = ["/organizations", "/audit", "/connections"]
         .iter()
         .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if guarded && state.auth.session(request.headers()).await.is_none() {

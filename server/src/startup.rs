@@ -11,6 +11,8 @@ use orgdesk_config::Config;
 use orgdesk_db::{Database, DbError};
 use orgdesk_domain::{
     audit::AuditService,
+    branding::BrandingService,
+    connections::{ConnectionService, ConnectionSettings},
     invitations::InvitationService,
     members::MemberService,
     organizations::OrganizationService,
@@ -25,7 +27,7 @@ use url::Url;
 
 use crate::{
     AppState,
-    adapters::{ManagementApi, ManagementPeople},
+    adapters::{ManagementApi, ManagementPeople, SafeDiscovery},
     app,
     auth::Auth,
     demo, identity, telemetry,
@@ -181,11 +183,19 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
     };
 
     let storage = Storage::new(db.clone());
+    // A customer's IdP sends people back to the identity provider's callback.
+    let callback_url = wiring
+        .management
+        .base_url
+        .join("login/callback")
+        .expect("a relative path joins")
+        .to_string();
     let management = ManagementApi {
         client: ManagementClient::new(wiring.management)
             .map_err(|e| StartupError::Identity(e.to_string()))?,
     };
     let idp: Arc<dyn IdentityProvider> = Arc::new(management.clone());
+    let connections_api = management.clone();
     let people: Arc<dyn People> = Arc::new(ManagementPeople {
         api: management.clone(),
         invitation_client_id: wiring.oidc.client_id.clone(),
@@ -216,6 +226,19 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
             rules,
         ),
         people: PeopleService::new(people),
+        connections: ConnectionService::new(
+            idp.clone(),
+            Arc::new(connections_api),
+            store.clone(),
+            store.clone(),
+            Arc::new(SafeDiscovery::new(outbound_policy(config))),
+            store.clone(),
+            ConnectionSettings {
+                test_origins: config.outbound.test_origins.clone(),
+                callback_url,
+            },
+        ),
+        branding: BrandingService::new(idp.clone(), store.clone()),
         audit: AuditService::new(store),
         sessions: auth.clone(),
     };

@@ -122,7 +122,13 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         .await;
     assert_eq!(
         page["tabs"],
-        serde_json::json!({ "members": true, "invitations": true, "audit_log": true }),
+        serde_json::json!({
+            "members": true,
+            "invitations": true,
+            "audit_log": true,
+            "connections": true,
+            "branding": true
+        }),
         "the tabs Sally may open, as the server checked them"
     );
     let grantable: Vec<&str> = page["grantable"]

@@ -219,12 +219,125 @@ const MATRIX: &[Row] = &[
         Target::None,
         [Allowed, Allowed, Refused, Refused, Refused, Refused],
     ),
+    // The connection catalog: staff only.
+    (
+        "connections/list",
+        Target::None,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "connections/get",
+        Target::None,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "connections/create",
+        Target::None,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "connections/update",
+        Target::None,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "connections/delete",
+        Target::None,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "connections/test",
+        Target::None,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    // An organization's connections: read by staff, help desk and its
+    // admins; changed by staff.
+    (
+        "organization-connections/list",
+        Target::A,
+        [Allowed, Allowed, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "organization-connections/list",
+        Target::B,
+        [Allowed, Allowed, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "organization-connections/enable",
+        Target::A,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organization-connections/enable",
+        Target::B,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organization-connections/update",
+        Target::A,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organization-connections/update",
+        Target::B,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organization-connections/impact",
+        Target::A,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organization-connections/impact",
+        Target::B,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organization-connections/disable",
+        Target::A,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    (
+        "organization-connections/disable",
+        Target::B,
+        [Allowed, Refused, Refused, Refused, Refused, Refused],
+    ),
+    // Branding: read by staff, help desk and its admins; changed by staff
+    // and its admins.
+    (
+        "branding/get",
+        Target::A,
+        [Allowed, Allowed, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "branding/get",
+        Target::B,
+        [Allowed, Allowed, Refused, Allowed, Refused, Refused],
+    ),
+    (
+        "branding/update",
+        Target::A,
+        [Allowed, Refused, Allowed, Refused, Refused, Refused],
+    ),
+    (
+        "branding/update",
+        Target::B,
+        [Allowed, Refused, Refused, Allowed, Refused, Refused],
+    ),
 ];
 
 /// The form a server function gets in a row; `admin` is the target
-/// organization's only admin.
-fn form(endpoint: &str, org: Option<&str>, admin: &str, n: usize) -> Vec<(String, String)> {
+/// organization's only admin, `database` the id of the tenant's password
+/// database connection (enabled in every demo organization).
+fn form(
+    endpoint: &str,
+    org: Option<&str>,
+    admin: &str,
+    database: &str,
+    n: usize,
+) -> Vec<(String, String)> {
     let id = org.unwrap_or_default().to_owned();
+    let database = database.to_owned();
     let too_long = "x".repeat(501);
     let pairs: Vec<(&str, String)> = match endpoint {
         "organizations/list" => vec![("query", String::new())],
@@ -276,6 +389,40 @@ fn form(endpoint: &str, org: Option<&str>, admin: &str, n: usize) -> Vec<(String
             ("reason", too_long),
         ],
         "people/lookup" => vec![("email", "nobody@nowhere.example".into())],
+        "connections/get" => vec![("id", database)],
+        // A name the rules refuse: nothing is created.
+        "connections/create" => vec![
+            ("name", "not a name!".into()),
+            ("display_name", String::new()),
+            ("strategy", "auth0".into()),
+        ],
+        "connections/update" => vec![("id", database), ("display_name", "<b>x</b>".into())],
+        "connections/delete" => vec![("id", database), ("confirm", "not-the-name".into())],
+        "connections/test" => vec![("issuer", "https://169.254.169.254/".into())],
+        "organization-connections/list" => vec![("org_id", id)],
+        "organization-connections/enable" => vec![
+            ("org_id", id),
+            ("connection_id", "con_NoSuchConnection0".into()),
+        ],
+        // Buttons are for enterprise connections: refused by the rules.
+        "organization-connections/update" => vec![
+            ("org_id", id),
+            ("connection_id", database),
+            ("show_as_button", "true".into()),
+        ],
+        "organization-connections/impact" => vec![("org_id", id), ("connection_id", database)],
+        "organization-connections/disable" => vec![
+            ("org_id", id),
+            ("connection_id", database),
+            ("confirm", "not-the-name".into()),
+        ],
+        "branding/get" => vec![("org_id", id)],
+        "branding/update" => vec![
+            ("org_id", id),
+            ("logo_url", "javascript:alert(1)".into()),
+            ("primary", String::new()),
+            ("page_background", String::new()),
+        ],
         _ => vec![],
     };
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
@@ -341,6 +488,23 @@ async fn every_server_function_for_every_persona_on_own_and_other_organizations(
             found[0]["user_id"].as_str().unwrap().to_owned()
         }
     };
+    let catalog: Value = staff
+        .post(orgdesk.console("/api/connections/list"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let database = catalog
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["strategy"] == "auth0")
+        .expect("the database connection")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let admin_of_a = user_id("sally@metahexa.example").await;
     let admin_of_b = user_id("sumana@adventurez.example").await;
 
@@ -355,7 +519,7 @@ async fn every_server_function_for_every_persona_on_own_and_other_organizations(
             n += 1;
             let response = clients[i]
                 .post(orgdesk.console(&format!("/api/{endpoint}")))
-                .form(&form(endpoint, org, admin, n))
+                .form(&form(endpoint, org, admin, &database, n))
                 .send()
                 .await
                 .unwrap();

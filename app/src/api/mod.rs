@@ -4,6 +4,8 @@
 //! that checks the caller's permission.
 
 mod audit;
+mod branding;
+mod connections;
 mod error;
 mod invitations;
 mod me;
@@ -13,6 +15,8 @@ mod people;
 mod types;
 
 pub use audit::*;
+pub use branding::*;
+pub use connections::*;
 pub use error::AppError;
 pub use invitations::*;
 pub use me::*;

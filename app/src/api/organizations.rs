@@ -21,14 +21,17 @@ pub async fn get_organization(id: String) -> Result<OrganizationView, AppError> 
 }
 
 /// Creates an organization; returns its id. Needs `organization:create`.
-/// `metadata` is one `key=value` per line.
+/// `metadata` is one `key=value` per line; `connections` the catalog
+/// connection ids to enable, comma-separated (empty: the tenant's first
+/// database connection, so that people can sign in).
 #[server(endpoint = "organizations/create")]
 pub async fn create_organization(
     name: String,
     display_name: String,
     metadata: String,
+    #[server(default)] connections: String,
 ) -> Result<String, AppError> {
-    crate::ssr::handlers::create_organization(name, display_name, metadata).await
+    crate::ssr::handlers::create_organization(name, display_name, metadata, connections).await
 }
 
 /// Replaces the display name and the metadata. Needs `organization:update` in it.

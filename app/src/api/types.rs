@@ -31,6 +31,8 @@ pub struct OrganizationView {
     pub can_read_members: bool,
     pub can_read_invitations: bool,
     pub can_read_audit_log: bool,
+    pub can_read_connections: bool,
+    pub can_read_branding: bool,
 }
 
 /// The signed-in person, as the pages show them.
@@ -43,6 +45,8 @@ pub struct Me {
     pub can_create_organizations: bool,
     pub can_read_audit_log: bool,
     pub can_look_up_people: bool,
+    /// Staff: the connection catalog.
+    pub can_manage_connections: bool,
     /// The organization this sign-in is for (customer admins and members).
     pub organization: Option<OrganizationRow>,
     /// Every organization they may switch to (without a global role).
@@ -56,6 +60,8 @@ pub struct OrganizationTabs {
     pub members: bool,
     pub invitations: bool,
     pub audit_log: bool,
+    pub connections: bool,
+    pub branding: bool,
 }
 
 /// A role, as forms offer it.

@@ -43,6 +43,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                             {move || may(|me| me.can_look_up_people).then(|| view! {
                                 <a href="/people" class=NAV_LINK>"People"</a>
                             })}
+                            {move || may(|me| me.can_manage_connections).then(|| view! {
+                                <a href="/connections" id="nav-connections" class=NAV_LINK>"Connections"</a>
+                            })}
                             {move || may(|me| me.can_read_audit_log).then(|| view! {
                                 <a href="/audit" class=NAV_LINK>"Audit log"</a>
                             })}

@@ -90,6 +90,7 @@ mod tests {
             persona: "customer admin".into(),
             can_create_organizations: false,
             can_read_audit_log: false,
+            can_manage_connections: false,
             can_look_up_people: false,
             organization: current,
             organizations: all,

@@ -1,5 +1,5 @@
 //! The tab bar of an organization's pages: Overview · Members · Invitations ·
-//! Audit log, each shown only to those who may open it.
+//! Connections · Branding · Audit log, each shown only to those who may open it.
 
 use leptos::prelude::*;
 
@@ -11,6 +11,8 @@ pub enum Tab {
     Overview,
     Members,
     Invitations,
+    Connections,
+    Branding,
     Audit,
 }
 
@@ -19,6 +21,8 @@ pub enum Tab {
 pub struct TabFlags {
     pub members: bool,
     pub invitations: bool,
+    pub connections: bool,
+    pub branding: bool,
     pub audit: bool,
 }
 
@@ -27,6 +31,8 @@ impl TabFlags {
         TabFlags {
             members: org.can_read_members,
             invitations: org.can_read_invitations,
+            connections: org.can_read_connections,
+            branding: org.can_read_branding,
             audit: org.can_read_audit_log,
         }
     }
@@ -36,6 +42,8 @@ impl TabFlags {
         TabFlags {
             members: tabs.members,
             invitations: tabs.invitations,
+            connections: tabs.connections,
+            branding: tabs.branding,
             audit: tabs.audit_log,
         }
     }
@@ -45,6 +53,8 @@ impl TabFlags {
             (Tab::Overview, true),
             (Tab::Members, self.members),
             (Tab::Invitations, self.invitations),
+            (Tab::Connections, self.connections),
+            (Tab::Branding, self.branding),
             (Tab::Audit, self.audit),
         ]
         .into_iter()
@@ -58,6 +68,8 @@ impl Tab {
             Tab::Overview => "Overview",
             Tab::Members => "Members",
             Tab::Invitations => "Invitations",
+            Tab::Connections => "Connections",
+            Tab::Branding => "Branding",
             Tab::Audit => "Audit log",
         }
     }
@@ -67,6 +79,8 @@ impl Tab {
             Tab::Overview => "overview",
             Tab::Members => "members",
             Tab::Invitations => "invitations",
+            Tab::Connections => "connections",
+            Tab::Branding => "branding",
             Tab::Audit => "audit",
         }
     }
@@ -81,7 +95,7 @@ impl Tab {
 }
 
 /// Links to the organization's pages; the current one is marked with
-/// `aria-current="page"`. Ids: `org-tabs` and `tab-{overview|members|invitations|audit}`.
+/// `aria-current="page"`. Ids: `org-tabs` and `tab-{overview|members|invitations|connections|branding|audit}`.
 #[component]
 pub fn OrgTabs(#[prop(into)] org_id: String, flags: TabFlags, current: Tab) -> impl IntoView {
     view! {
@@ -120,19 +134,25 @@ mod tests {
             only(TabFlags {
                 members: true,
                 invitations: false,
+                connections: true,
+                branding: false,
                 audit: true
             }),
-            [Tab::Overview, Tab::Members, Tab::Audit]
+            [Tab::Overview, Tab::Members, Tab::Connections, Tab::Audit]
         );
         assert_eq!(
             TabFlags::from_server(OrganizationTabs {
                 members: true,
                 invitations: false,
                 audit_log: true,
+                connections: false,
+                branding: true,
             }),
             TabFlags {
                 members: true,
                 invitations: false,
+                connections: false,
+                branding: true,
                 audit: true
             }
         );
@@ -154,6 +174,8 @@ mod render_tests {
         let flags = TabFlags {
             members: true,
             invitations: false,
+            connections: false,
+            branding: false,
             audit: true,
         };
         let html = Owner::new()

@@ -1,6 +1,8 @@
 //! The bodies of the server functions: take the request's context, call a
 //! domain service, map the result to wire types.
 
+pub mod branding;
+pub mod connections;
 pub mod invitations;
 pub mod members;
 pub mod people;
@@ -12,8 +14,9 @@ use orgdesk_domain::{
     audit::Entry,
     organizations::Context,
     permissions::{
-        AUDIT_READ_ALL, AUDIT_READ_ORG, INVITATIONS_READ, MEMBERS_READ, ORGANIZATION_CREATE,
-        ORGANIZATION_DELETE, ORGANIZATION_UPDATE, PEOPLE_LOOKUP,
+        AUDIT_READ_ALL, AUDIT_READ_ORG, BRANDING_READ, CONNECTIONS_READ, INVITATIONS_READ,
+        MEMBERS_READ, ORGANIZATION_CONNECTIONS_READ, ORGANIZATION_CREATE, ORGANIZATION_DELETE,
+        ORGANIZATION_UPDATE, PEOPLE_LOOKUP,
     },
     policy::check,
     ports::OrganizationFields,
@@ -40,6 +43,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
         can_create_organizations: check(Some(p), ORGANIZATION_CREATE, None).is_ok(),
         can_read_audit_log: check(Some(p), AUDIT_READ_ALL, None).is_ok(),
         can_look_up_people: check(Some(p), PEOPLE_LOOKUP, None).is_ok(),
+        can_manage_connections: check(Some(p), CONNECTIONS_READ, None).is_ok(),
         organization: p
             .global_persona()
             .is_none()
@@ -63,6 +67,8 @@ pub(crate) fn tabs(
         members: may(MEMBERS_READ),
         invitations: may(INVITATIONS_READ),
         audit_log: may(AUDIT_READ_ORG),
+        connections: may(ORGANIZATION_CONNECTIONS_READ),
+        branding: may(BRANDING_READ),
     }
 }
 
@@ -115,6 +121,9 @@ pub async fn get_organization(id: String) -> Result<OrganizationView, AppError> 
         can_read_members: check(cx.principal, MEMBERS_READ, Some(&org.id)).is_ok(),
         can_read_invitations: check(cx.principal, INVITATIONS_READ, Some(&org.id)).is_ok(),
         can_read_audit_log: check(cx.principal, AUDIT_READ_ORG, Some(&org.id)).is_ok(),
+        can_read_connections: check(cx.principal, ORGANIZATION_CONNECTIONS_READ, Some(&org.id))
+            .is_ok(),
+        can_read_branding: check(cx.principal, BRANDING_READ, Some(&org.id)).is_ok(),
         persona: persona.label().to_owned(),
         id: org.id,
         name: org.name,
@@ -139,6 +148,7 @@ fn fields(
         name,
         display_name,
         metadata: Some(metadata),
+        enabled_connections: Vec::new(),
     })
 }
 
@@ -146,14 +156,33 @@ pub async fn create_organization(
     name: String,
     display_name: String,
     metadata: String,
+    connections: String,
 ) -> Result<String, AppError> {
     let rc = request_context().await?;
     let cx = Context {
         principal: rc.principal.as_ref(),
         request_id: &rc.request_id,
     };
-    let fields = fields(Some(name.trim().to_owned()), display_name, &metadata)?;
-    Ok(rc.server.organizations.create(cx, fields).await?.id)
+    let mut fields = fields(Some(name.trim().to_owned()), display_name, &metadata)?;
+    let chosen: Vec<String> = connections
+        .split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned)
+        .collect();
+    fields.enabled_connections = rc
+        .server
+        .connections
+        .for_new_organization(cx, &chosen)
+        .await?;
+    let ids: Vec<String> = fields
+        .enabled_connections
+        .iter()
+        .map(|e| e.connection_id.clone())
+        .collect();
+    let org = rc.server.organizations.create(cx, fields).await?;
+    rc.server.connections.created(cx, &org, &ids).await?;
+    Ok(org.id)
 }
 
 pub async fn update_organization(

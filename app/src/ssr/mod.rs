@@ -36,8 +36,9 @@ pub mod handlers;
 use std::sync::Arc;
 
 use orgdesk_domain::{
-    Principal, ServiceError, audit::AuditService, invitations::InvitationService,
-    members::MemberService, organizations::OrganizationService, people::PeopleService,
+    Principal, ServiceError, audit::AuditService, branding::BrandingService,
+    connections::ConnectionService, invitations::InvitationService, members::MemberService,
+    organizations::OrganizationService, people::PeopleService,
 };
 
 use crate::api::AppError;
@@ -56,6 +57,8 @@ pub struct ServerContext {
     pub invitations: InvitationService,
     pub people: PeopleService,
     pub audit: AuditService,
+    pub connections: ConnectionService,
+    pub branding: BrandingService,
     pub sessions: Arc<dyn SessionSource>,
 }
 

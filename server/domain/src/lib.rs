@@ -7,6 +7,8 @@
 //! (traits) that the server implements.
 
 pub mod audit;
+pub mod branding;
+pub mod connections;
 pub mod error;
 pub mod invitations;
 pub mod members;

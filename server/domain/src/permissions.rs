@@ -38,6 +38,20 @@ pub const INVITATIONS_RESEND: Permission = Permission("invitations:resend");
 /// Find a person by email and see all their organizations.
 pub const PEOPLE_LOOKUP: Permission = Permission("people:lookup");
 
+/// Read the connection catalog (every connection of the tenant).
+pub const CONNECTIONS_READ: Permission = Permission("connections:read");
+/// Create, edit, test and delete catalog connections.
+pub const CONNECTIONS_CHANGE: Permission = Permission("connections:change");
+/// See which connections an organization enables, with their flags.
+pub const ORGANIZATION_CONNECTIONS_READ: Permission = Permission("organization-connections:read");
+/// Enable and disable an organization's connections and change their flags.
+pub const ORGANIZATION_CONNECTIONS_CHANGE: Permission =
+    Permission("organization-connections:change");
+/// See an organization's branding (logo and colors).
+pub const BRANDING_READ: Permission = Permission("branding:read");
+/// Change an organization's branding.
+pub const BRANDING_CHANGE: Permission = Permission("branding:change");
+
 /// What the help desk may change, each only with a written reason.
 pub const NEEDS_REASON_FOR_HELP_DESK: &[Permission] =
     &[MEMBERS_REMOVE, INVITATIONS_REVOKE, INVITATIONS_RESEND];
@@ -63,6 +77,12 @@ pub const GRANTS: &[(Persona, &[Permission])] = &[
             INVITATIONS_REVOKE,
             INVITATIONS_RESEND,
             PEOPLE_LOOKUP,
+            CONNECTIONS_READ,
+            CONNECTIONS_CHANGE,
+            ORGANIZATION_CONNECTIONS_READ,
+            ORGANIZATION_CONNECTIONS_CHANGE,
+            BRANDING_READ,
+            BRANDING_CHANGE,
         ],
     ),
     (
@@ -77,6 +97,8 @@ pub const GRANTS: &[(Persona, &[Permission])] = &[
             INVITATIONS_REVOKE,
             INVITATIONS_RESEND,
             PEOPLE_LOOKUP,
+            ORGANIZATION_CONNECTIONS_READ,
+            BRANDING_READ,
         ],
     ),
     (
@@ -92,6 +114,9 @@ pub const GRANTS: &[(Persona, &[Permission])] = &[
             INVITATIONS_CREATE,
             INVITATIONS_REVOKE,
             INVITATIONS_RESEND,
+            ORGANIZATION_CONNECTIONS_READ,
+            BRANDING_READ,
+            BRANDING_CHANGE,
         ],
     ),
     (Persona::Member, &[]),

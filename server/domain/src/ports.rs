@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
+pub use orgdesk_brand::Branding;
+
 use crate::{
     OrgRef,
     audit::{Entry, NewEntry, Outcome},
@@ -33,6 +35,8 @@ pub struct Organization {
     pub name: String,
     pub display_name: Option<String>,
     pub metadata: BTreeMap<String, String>,
+    /// Its logo and colors (all unset: the default look).
+    pub branding: Branding,
 }
 
 impl Organization {
@@ -51,6 +55,8 @@ pub struct OrganizationFields {
     pub name: Option<String>,
     pub display_name: Option<String>,
     pub metadata: Option<BTreeMap<String, String>>,
+    /// Connections to enable when creating (ignored by an update).
+    pub enabled_connections: Vec<EnabledConnection>,
 }
 
 #[async_trait]
@@ -66,6 +72,8 @@ pub trait IdentityProvider: Send + Sync {
         fields: &OrganizationFields,
     ) -> Result<Organization, PortError>;
     async fn delete_organization(&self, id: &str) -> Result<(), PortError>;
+    /// Replaces the organization's branding (all unset: removes it).
+    async fn set_branding(&self, id: &str, branding: &Branding) -> Result<Organization, PortError>;
     /// One checkpoint page by name, for directory synchronization.
     async fn organizations_page(
         &self,
@@ -241,6 +249,8 @@ pub trait MemberDirectory: Send + Sync {
         role: &str,
         limit: u32,
     ) -> Result<Vec<String>, PortError>;
+    /// How many of `user_ids` are members of the organization.
+    async fn count_members(&self, org_id: &str, user_ids: &[String]) -> Result<u64, PortError>;
 }
 
 /// What the console remembers of the invitations it sent: Auth0 forgets an
@@ -271,4 +281,199 @@ pub trait InvitationLog: Send + Sync {
     ) -> Result<(), PortError>;
     /// The organization's invitations, newest first.
     async fn list(&self, org_id: &str, limit: u32) -> Result<Vec<SentInvitation>, PortError>;
+}
+
+/// How people sign in through a connection, as Auth0 names its strategies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// A password database (`auth0`).
+    Database,
+    /// An enterprise connection to a customer's OpenID provider (`oidc`).
+    Oidc,
+}
+
+impl Strategy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Database => "auth0",
+            Strategy::Oidc => "oidc",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "auth0" => Some(Strategy::Database),
+            "oidc" => Some(Strategy::Oidc),
+            _ => None,
+        }
+    }
+
+    /// Enterprise connections show as buttons on login pages.
+    pub fn is_enterprise(self) -> bool {
+        self == Strategy::Oidc
+    }
+}
+
+/// An OIDC connection's settings. `client_secret` is write-only: the
+/// identity provider never returns it, and an update without one keeps the
+/// stored secret.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub discovery_url: Option<String>,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub scope: String,
+}
+
+impl std::fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcSettings")
+            .field("issuer", &self.issuer)
+            .field("discovery_url", &self.discovery_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// A connection of the catalog, as the identity provider returns it (no secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connection {
+    pub id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    /// `None` for a strategy the console does not manage (shown, not edited).
+    pub strategy: Option<Strategy>,
+    pub strategy_name: String,
+    /// For `oidc`: the settings without the secret.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// What a connection is created with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewConnection {
+    pub name: String,
+    pub display_name: Option<String>,
+    pub strategy: Strategy,
+    /// Required for `oidc`.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// What an edit changes (`None`: unchanged).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ConnectionChange {
+    pub display_name: Option<String>,
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The three flags of an enabled connection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ConnectionFlags {
+    pub assign_membership_on_login: bool,
+    pub show_as_button: bool,
+    pub is_signup_enabled: bool,
+}
+
+/// A connection as an organization enables it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnabledConnection {
+    pub connection_id: String,
+    /// The connection's name.
+    pub name: String,
+    pub strategy_name: String,
+    pub flags: ConnectionFlags,
+}
+
+impl EnabledConnection {
+    pub fn strategy(&self) -> Option<Strategy> {
+        Strategy::parse(&self.strategy_name)
+    }
+}
+
+/// The users who sign in through a connection, as far as the identity
+/// provider's search reaches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnectionUsers {
+    pub user_ids: Vec<String>,
+    /// How many the identity provider counts in all.
+    pub total: u64,
+    /// The search stopped at its window (Auth0: 1000 results).
+    pub truncated: bool,
+}
+
+/// The connection catalog and each organization's enabled connections at
+/// the identity provider.
+#[async_trait]
+pub trait Connections: Send + Sync {
+    async fn connections(&self) -> Result<Vec<Connection>, PortError>;
+    async fn connection(&self, id: &str) -> Result<Connection, PortError>;
+    async fn create_connection(&self, new: &NewConnection) -> Result<Connection, PortError>;
+    async fn update_connection(
+        &self,
+        id: &str,
+        change: &ConnectionChange,
+    ) -> Result<Connection, PortError>;
+    async fn delete_connection(&self, id: &str) -> Result<(), PortError>;
+    async fn enabled_connections(&self, org_id: &str) -> Result<Vec<EnabledConnection>, PortError>;
+    /// Enables a connection of `strategy` (the flags that do not apply to
+    /// it are not sent: the API refuses them).
+    async fn enable_connection(
+        &self,
+        org_id: &str,
+        connection_id: &str,
+        strategy: Option<Strategy>,
+        flags: ConnectionFlags,
+    ) -> Result<EnabledConnection, PortError>;
+    async fn update_enabled_connection(
+        &self,
+        org_id: &str,
+        connection_id: &str,
+        strategy: Option<Strategy>,
+        flags: ConnectionFlags,
+    ) -> Result<EnabledConnection, PortError>;
+    async fn disable_connection(&self, org_id: &str, connection_id: &str) -> Result<(), PortError>;
+    /// The users with an identity of the connection named `name`.
+    async fn connection_users(&self, name: &str) -> Result<ConnectionUsers, PortError>;
+}
+
+/// The console's record of which organizations enable which connection, so
+/// that "who uses this connection" is one query, not one provider call per
+/// organization. Written whenever the console reads or changes an
+/// organization's connections (and when it creates an organization).
+#[async_trait]
+pub trait ConnectionUsage: Send + Sync {
+    /// Replaces what is known of the organization's enabled connections.
+    async fn record(&self, org: &OrgRef, connection_ids: &[String]) -> Result<(), PortError>;
+    /// Organizations known to enable the connection, by name, at most `limit`.
+    async fn organizations_using(
+        &self,
+        connection_id: &str,
+        limit: u32,
+    ) -> Result<Vec<OrgRef>, PortError>;
+    /// Forgets a deleted connection.
+    async fn forget_connection(&self, connection_id: &str) -> Result<(), PortError>;
+    /// Forgets a deleted organization.
+    async fn forget_organization(&self, org_id: &str) -> Result<(), PortError>;
+}
+
+/// What an issuer's OpenID discovery document says.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct DiscoveryReport {
+    pub issuer: String,
+    pub authorization_endpoint: Option<String>,
+    pub token_endpoint: Option<String>,
+    pub userinfo_endpoint: Option<String>,
+    pub jwks_uri: Option<String>,
+    pub scopes_supported: Vec<String>,
+    pub signing_algs: Vec<String>,
+}
+
+/// Fetching an issuer's discovery document from the console's network,
+/// under the outbound policy (no private addresses unless allowed).
+#[async_trait]
+pub trait Discovery: Send + Sync {
+    /// The document, or why it was refused or failed (a sentence for people).
+    async fn discover(&self, issuer: &str) -> Result<DiscoveryReport, String>;
 }

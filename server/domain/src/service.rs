@@ -94,7 +94,42 @@ pub(crate) async fn audited<T, F>(
 where
     F: std::future::Future<Output = Result<T, ServiceError>>,
 {
-    let id = audit.begin(&change.entry()).await.map_err(internal)?;
+    audited_entry(audit, change.entry(), call, after).await
+}
+
+/// A change outside any one organization (the connection catalog), about to
+/// be recorded.
+pub(crate) fn global_entry(
+    cx: Context<'_>,
+    persona: Persona,
+    action: &'static str,
+    before: Option<Value>,
+) -> NewEntry {
+    let principal = cx.principal.expect("the policy admitted a principal");
+    NewEntry {
+        actor_user_id: principal.user_id.clone(),
+        actor_email: principal.email.clone(),
+        persona,
+        org_id: None,
+        org_name: None,
+        action: action.into(),
+        before,
+        reason: None,
+        request_id: cx.request_id.into(),
+    }
+}
+
+/// [`audited`] for an entry made by the caller.
+pub(crate) async fn audited_entry<T, F>(
+    audit: &Arc<dyn AuditLog>,
+    entry: NewEntry,
+    call: F,
+    after: impl FnOnce(&T) -> Option<Value>,
+) -> Result<T, ServiceError>
+where
+    F: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    let id = audit.begin(&entry).await.map_err(internal)?;
     match call.await {
         Ok(value) => {
             audit

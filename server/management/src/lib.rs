@@ -10,6 +10,7 @@
 //! - Failures are typed ([`ManagementError`]) and never carry a secret.
 
 mod client;
+mod connections;
 mod error;
 mod invitations;
 mod members;
@@ -17,11 +18,13 @@ mod organizations;
 mod token;
 
 pub use client::{ManagementClient, ManagementSettings};
+pub use connections::*;
 pub use error::ManagementError;
 // Empty until the invitation calls land; the glob then has items to export.
 #[allow(unused_imports)]
 pub use invitations::*;
 pub use members::*;
 pub use organizations::{
-    Branding, Colors, NewOrganization, Organization, OrganizationPage, OrganizationUpdate, Role,
+    Branding, Colors, NewEnabledConnection, NewOrganization, Organization, OrganizationPage,
+    OrganizationUpdate, Role,
 };

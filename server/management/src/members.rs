@@ -35,6 +35,21 @@ pub struct User {
     /// ISO 8601, as Auth0 writes it.
     #[serde(default)]
     pub created_at: Option<String>,
+    /// The connections the user signs in through.
+    #[serde(default)]
+    pub identities: Vec<Identity>,
+}
+
+/// One of a user's identities: a connection they sign in through.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Identity {
+    pub connection: String,
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub user_id: String,
+    #[serde(default, rename = "isSocial")]
+    pub is_social: bool,
 }
 
 /// A member of an organization; `roles` only when the list asked for them.

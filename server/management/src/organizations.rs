@@ -44,6 +44,23 @@ pub struct NewOrganization {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub metadata: BTreeMap<String, String>,
+    /// Connections enabled at creation; without them an organization has
+    /// none and nobody can sign in to it (as in Auth0).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub enabled_connections: Vec<NewEnabledConnection>,
+}
+
+/// A connection enabled in an organization's create body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewEnabledConnection {
+    pub connection_id: String,
+    pub assign_membership_on_login: bool,
+    /// Enterprise connections only (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_as_button: Option<bool>,
+    /// Database connections only (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_signup_enabled: Option<bool>,
 }
 
 /// The body of an update: only the fields that are `Some` change, and
@@ -56,6 +73,9 @@ pub struct OrganizationUpdate {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<BTreeMap<String, String>>,
+    /// `Some(None)` removes the branding (`"branding": null`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branding: Option<Option<Branding>>,
 }
 
 /// A checkpoint page; `next` goes in the next call's `from`.

@@ -10,8 +10,9 @@ use orgdesk_db::{
     testing::{TestDatabase, fresh_database},
 };
 use orgdesk_management::{
-    Invitee, Inviter, ManagementClient, ManagementError, ManagementSettings, NewInvitation,
-    NewOrganization, NewUser, OrganizationUpdate,
+    Branding, Colors, ConnectionFlags, ConnectionOptions, ConnectionUpdate, Invitee, Inviter,
+    ManagementClient, ManagementError, ManagementSettings, NewConnection, NewEnabledConnection,
+    NewInvitation, NewOrganization, NewUser, OidcOptions, OrganizationUpdate,
 };
 use orgdesk_provider::{
     ClientSpec, Issuer, ProviderOptions, ProviderState, Provisioning, RateLimit, RoleSpec,
@@ -39,6 +40,14 @@ const SCOPES: &[&str] = &[
     "read:organization_invitations",
     "create:organization_invitations",
     "delete:organization_invitations",
+    "read:connections",
+    "create:connections",
+    "update:connections",
+    "delete:connections",
+    "read:organization_connections",
+    "create:organization_connections",
+    "update:organization_connections",
+    "delete:organization_connections",
 ];
 /// An application people are invited to, and its login URI.
 const APP: &str = "travel0-app";
@@ -142,6 +151,7 @@ async fn the_organization_calls_round_trip_and_fail_with_typed_errors() {
             name: "rocky-mountain".into(),
             display_name: Some("Rocky Mountain High Adventures".into()),
             metadata: BTreeMap::from([("tier".into(), "startup".into())]),
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -605,4 +615,231 @@ async fn a_users_organizations_are_read_past_the_first_page() {
         matches!(nobody, Err(ManagementError::NotFound { .. })),
         "{nobody:?}"
     );
+}
+
+fn bank_idp(secret: Option<&str>) -> OidcOptions {
+    OidcOptions {
+        issuer: "https://login.metahexa.example/".into(),
+        discovery_url: None,
+        client_id: "metahexa-console".into(),
+        client_secret: secret.map(Secret::new),
+        scope: "openid profile email".into(),
+    }
+}
+
+#[tokio::test]
+async fn connections_round_trip_without_ever_returning_the_secret() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "m2m-secret-value");
+    let created = client
+        .create_connection(&NewConnection {
+            name: "metahexa-idp".into(),
+            display_name: Some("MetaHexa Bank".into()),
+            options: ConnectionOptions::Oidc(bank_idp(Some("bank-secret-value"))),
+        })
+        .await
+        .unwrap();
+    assert!(created.id.starts_with("con_"), "{}", created.id);
+    assert_eq!(created.strategy, "oidc");
+    assert_eq!(
+        created.option("issuer"),
+        Some("https://login.metahexa.example/")
+    );
+    assert_eq!(created.option("client_secret"), None, "write-only");
+    assert_eq!(client.connection(&created.id).await.unwrap(), created);
+
+    let all = client.connections(None).await.unwrap();
+    assert!(all.iter().any(|c| c.id == created.id));
+    assert!(
+        all.iter().any(|c| c.strategy == "auth0"),
+        "the database connection"
+    );
+    let oidc_only = client.connections(Some("oidc")).await.unwrap();
+    assert!(oidc_only.iter().all(|c| c.strategy == "oidc"));
+
+    let mut options = bank_idp(None);
+    options.scope = "openid email".into();
+    let updated = client
+        .update_connection(
+            &created.id,
+            &ConnectionUpdate {
+                display_name: Some("MetaHexa".into()),
+                options: Some(options),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.option("scope"), Some("openid email"));
+    assert_eq!(updated.display_name.as_deref(), Some("MetaHexa"));
+    assert_eq!(updated.option("client_secret"), None);
+
+    let again = client
+        .create_connection(&NewConnection {
+            name: "metahexa-idp".into(),
+            display_name: None,
+            options: ConnectionOptions::Database,
+        })
+        .await;
+    assert!(
+        matches!(again, Err(ManagementError::Conflict { .. })),
+        "{again:?}"
+    );
+
+    client.delete_connection(&created.id).await.unwrap();
+    let gone = client.connection(&created.id).await;
+    assert!(
+        matches!(gone, Err(ManagementError::NotFound { .. })),
+        "{gone:?}"
+    );
+}
+
+#[tokio::test]
+async fn enabled_connections_follow_auth0s_rules_and_users_are_found_by_connection() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "m2m-secret-value");
+    let database = client
+        .connections(Some("auth0"))
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a database connection");
+    let org = client
+        .create_organization(&NewOrganization {
+            name: "metahexa-bank".into(),
+            enabled_connections: vec![NewEnabledConnection {
+                connection_id: database.id.clone(),
+                assign_membership_on_login: false,
+                show_as_button: None,
+                is_signup_enabled: Some(false),
+            }],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let enabled = client.enabled_connections(&org.id).await.unwrap();
+    assert_eq!(enabled.len(), 1);
+    assert_eq!(enabled[0].connection_id, database.id);
+    assert_eq!(enabled[0].connection.strategy, "auth0");
+
+    let idp = client
+        .create_connection(&NewConnection {
+            name: "metahexa-idp".into(),
+            display_name: None,
+            options: ConnectionOptions::Oidc(bank_idp(Some("bank-secret-value"))),
+        })
+        .await
+        .unwrap();
+    let signup_on_enterprise = client
+        .enable_connection(
+            &org.id,
+            &idp.id,
+            ConnectionFlags {
+                assign_membership_on_login: true,
+                show_as_button: Some(true),
+                is_signup_enabled: Some(true),
+            },
+        )
+        .await;
+    assert!(
+        matches!(signup_on_enterprise, Err(ManagementError::Invalid { .. })),
+        "{signup_on_enterprise:?}"
+    );
+    let flags = ConnectionFlags {
+        assign_membership_on_login: true,
+        show_as_button: Some(true),
+        is_signup_enabled: None,
+    };
+    let on = client
+        .enable_connection(&org.id, &idp.id, flags)
+        .await
+        .unwrap();
+    assert_eq!(on.connection.name, "metahexa-idp");
+    assert!(on.show_as_button && on.assign_membership_on_login);
+    let changed = client
+        .update_enabled_connection(
+            &org.id,
+            &idp.id,
+            ConnectionFlags {
+                assign_membership_on_login: false,
+                ..flags
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!changed.assign_membership_on_login);
+    assert_eq!(
+        client.enabled_connection(&org.id, &idp.id).await.unwrap(),
+        changed
+    );
+    client.disable_connection(&org.id, &idp.id).await.unwrap();
+    assert_eq!(client.enabled_connections(&org.id).await.unwrap().len(), 1);
+
+    let mut people = Vec::new();
+    for n in 0..3 {
+        let new = NewUser::database(
+            format!("person-{n}@metahexa.example"),
+            "Person",
+            Secret::new("correct horse battery"),
+        );
+        people.push(client.create_user(&new).await.unwrap());
+    }
+    let found = client
+        .users_of_connection(&database.name, 0, 100)
+        .await
+        .unwrap();
+    assert!(found.total >= people.len() as u64, "{}", found.total);
+    assert!(
+        found
+            .users
+            .iter()
+            .all(|u| u.identities.iter().any(|i| i.connection == database.name))
+    );
+    let none = client
+        .users_of_connection("metahexa-idp", 0, 100)
+        .await
+        .unwrap();
+    assert_eq!(none.total, 0);
+}
+
+#[tokio::test]
+async fn branding_is_set_and_removed() {
+    let provider = provider(ProviderOptions::default()).await;
+    let client = client(&provider.url, "m2m-secret-value");
+    let org = client
+        .create_organization(&NewOrganization {
+            name: "metahexa-bank".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let branding = Branding {
+        logo_url: Some("https://cdn.metahexa.example/logo.png".into()),
+        colors: Some(Colors {
+            primary: "#0a7d3e".into(),
+            page_background: Some("#fafafa".into()),
+        }),
+    };
+    let branded = client
+        .update_organization(
+            &org.id,
+            &OrganizationUpdate {
+                branding: Some(Some(branding.clone())),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(branded.branding, Some(branding));
+    let plain = client
+        .update_organization(
+            &org.id,
+            &OrganizationUpdate {
+                branding: Some(None),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(plain.branding, None);
 }

@@ -3,6 +3,7 @@
 //! search) and the audit log. It implements the domain's ports.
 
 mod audit;
+mod connections;
 mod directory;
 mod members;
 mod sessions;

@@ -351,6 +351,25 @@ impl MemberDirectory for Storage {
         .await
         .map_err(port_error)
     }
+
+    async fn count_members(&self, org_id: &str, user_ids: &[String]) -> Result<u64, PortError> {
+        let mut count = 0u64;
+        // In chunks, to stay under the engines' limits on bound parameters.
+        for chunk in user_ids.chunks(500) {
+            let placeholders: Vec<String> =
+                (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT COUNT(*) FROM member_directory WHERE org_id = $1 AND user_id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(org_id);
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            count += query.fetch_one(self.db.pool()).await.map_err(port_error)? as u64;
+        }
+        Ok(count)
+    }
 }
 
 fn sent_from_row(row: &AnyRow) -> Result<SentInvitation, sqlx::Error> {
