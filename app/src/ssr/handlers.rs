@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use orgdesk_domain::{
     OrgRef,
     audit::Entry,
-    organizations::Context,
     permissions::{
         AUDIT_READ_ALL, AUDIT_READ_ORG, BRANDING_READ, CONNECTIONS_READ, INVITATIONS_READ,
         MEMBERS_READ, ORGANIZATION_CONNECTIONS_READ, ORGANIZATION_CREATE, ORGANIZATION_DELETE,
@@ -85,10 +84,7 @@ pub async fn list_organizations(
     after: Option<String>,
 ) -> Result<OrganizationPage, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let page = rc
         .server
         .organizations
@@ -110,10 +106,7 @@ pub async fn list_organizations(
 
 pub async fn get_organization(id: String) -> Result<OrganizationView, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let (org, persona) = rc.server.organizations.get(cx, &id).await?;
     Ok(OrganizationView {
         can_edit: check(cx.principal, ORGANIZATION_UPDATE, Some(&org.id)).is_ok(),
@@ -159,10 +152,7 @@ pub async fn create_organization(
     connections: String,
 ) -> Result<String, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let mut fields = fields(Some(name.trim().to_owned()), display_name, &metadata)?;
     let chosen: Vec<String> = connections
         .split(',')
@@ -192,10 +182,7 @@ pub async fn update_organization(
 ) -> Result<OrganizationView, AppError> {
     {
         let rc = request_context().await?;
-        let cx = Context {
-            principal: rc.principal.as_ref(),
-            request_id: &rc.request_id,
-        };
+        let cx = rc.cx();
         let fields = fields(None, display_name, &metadata)?;
         rc.server.organizations.update(cx, &id, fields).await?;
     }
@@ -204,10 +191,7 @@ pub async fn update_organization(
 
 pub async fn delete_organization(id: String, confirm: String) -> Result<(), AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     Ok(rc
         .server
         .organizations
@@ -246,10 +230,7 @@ pub async fn organization_audit_log(
     before: Option<i64>,
 ) -> Result<OrganizationAudit, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let (entries, _) = rc
         .server
         .audit

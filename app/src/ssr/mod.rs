@@ -69,6 +69,16 @@ pub(crate) struct RequestContext {
     pub request_id: String,
 }
 
+impl RequestContext {
+    /// Who asks and the request's id, as the services take them.
+    pub fn cx(&self) -> orgdesk_domain::organizations::Context<'_> {
+        orgdesk_domain::organizations::Context {
+            principal: self.principal.as_ref(),
+            request_id: &self.request_id,
+        }
+    }
+}
+
 /// The context of the request being served.
 pub(crate) async fn request_context() -> Result<RequestContext, AppError> {
     let server = use_context::<ServerContext>().ok_or_else(|| {

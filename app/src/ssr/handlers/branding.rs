@@ -1,8 +1,6 @@
 //! Branding: the bodies of the server functions in `api::branding`.
 
-use orgdesk_domain::{
-    branding::from_fields, organizations::Context, permissions::BRANDING_CHANGE, policy::check,
-};
+use orgdesk_domain::{branding::from_fields, permissions::BRANDING_CHANGE, policy::check};
 
 use super::{org_row, tabs};
 use crate::api::{AppError, BrandingPage};
@@ -10,10 +8,7 @@ use crate::ssr::request_context;
 
 pub async fn get(org_id: String) -> Result<BrandingPage, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let (org, persona) = rc.server.branding.get(cx, &org_id).await?;
     let b = &org.branding;
     Ok(BrandingPage {
@@ -35,10 +30,7 @@ pub async fn update(
 ) -> Result<BrandingPage, AppError> {
     {
         let rc = request_context().await?;
-        let cx = Context {
-            principal: rc.principal.as_ref(),
-            request_id: &rc.request_id,
-        };
+        let cx = rc.cx();
         let branding = from_fields(&logo_url, &primary, &page_background);
         rc.server.branding.set(cx, &org_id, branding).await?;
     }

@@ -2,7 +2,6 @@
 
 use orgdesk_domain::{
     connections::ConnectionInput,
-    organizations::Context,
     ports::{Connection, ConnectionFlags, DiscoveryReport, EnabledConnection},
 };
 
@@ -45,20 +44,14 @@ fn flags([membership, button, signup]: [Option<String>; 3]) -> ConnectionFlags {
 
 pub async fn list() -> Result<Vec<ConnectionRow>, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let all = rc.server.connections.list(cx).await?;
     Ok(all.iter().map(row).collect())
 }
 
 pub async fn get(id: String) -> Result<ConnectionDetail, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let detail = rc.server.connections.get(cx, &id).await?;
     let oidc = detail.connection.oidc.as_ref();
     Ok(ConnectionDetail {
@@ -81,10 +74,7 @@ pub async fn create(
     scope: String,
 ) -> Result<String, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let input = ConnectionInput {
         name,
         display_name,
@@ -107,10 +97,7 @@ pub async fn update(
 ) -> Result<ConnectionDetail, AppError> {
     {
         let rc = request_context().await?;
-        let cx = Context {
-            principal: rc.principal.as_ref(),
-            request_id: &rc.request_id,
-        };
+        let cx = rc.cx();
         let input = ConnectionInput {
             display_name,
             issuer,
@@ -126,10 +113,7 @@ pub async fn update(
 
 pub async fn delete(id: String, confirm: String) -> Result<(), AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     Ok(rc.server.connections.delete(cx, &id, &confirm).await?)
 }
 
@@ -147,19 +131,13 @@ fn discovery(d: DiscoveryReport) -> DiscoveryView {
 
 pub async fn test(issuer: String) -> Result<DiscoveryView, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     Ok(discovery(rc.server.connections.test(cx, &issuer).await?))
 }
 
 pub async fn for_organization(org_id: String) -> Result<OrganizationConnectionsPage, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let page = rc.server.connections.for_organization(cx, &org_id).await?;
     Ok(OrganizationConnectionsPage {
         tabs: tabs(cx.principal, &page.organization.id),
@@ -177,10 +155,7 @@ pub async fn enable(
     sent: [Option<String>; 3],
 ) -> Result<EnabledConnectionRow, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let enabled = rc
         .server
         .connections
@@ -195,10 +170,7 @@ pub async fn update_flags(
     sent: [Option<String>; 3],
 ) -> Result<EnabledConnectionRow, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let enabled = rc
         .server
         .connections
@@ -209,10 +181,7 @@ pub async fn update_flags(
 
 pub async fn impact(org_id: String, connection_id: String) -> Result<DisableImpactView, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let impact = rc
         .server
         .connections
@@ -230,10 +199,7 @@ pub async fn disable(
     confirm: String,
 ) -> Result<(), AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     Ok(rc
         .server
         .connections

@@ -3,7 +3,6 @@
 use orgdesk_domain::{
     Persona,
     invitations::InvitationView,
-    organizations::Context,
     permissions::{INVITATIONS_CREATE, INVITATIONS_RESEND, INVITATIONS_REVOKE},
     policy::check,
 };
@@ -33,10 +32,7 @@ fn row(v: InvitationView) -> InvitationRow {
 
 pub async fn list(org_id: String) -> Result<InvitationPage, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let list = rc.server.invitations.list(cx, &org_id).await?;
     let may = |p| check(cx.principal, p, Some(&list.organization.id)).is_ok();
     Ok(InvitationPage {
@@ -60,10 +56,7 @@ pub async fn create(
     ttl_days: u32,
 ) -> Result<Vec<InvitationRow>, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let created = rc
         .server
         .invitations
@@ -81,10 +74,7 @@ pub async fn create(
 
 pub async fn revoke(org_id: String, id: String, reason: String) -> Result<(), AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     Ok(rc
         .server
         .invitations
@@ -94,10 +84,7 @@ pub async fn revoke(org_id: String, id: String, reason: String) -> Result<(), Ap
 
 pub async fn resend(org_id: String, id: String, reason: String) -> Result<InvitationRow, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     Ok(row(rc
         .server
         .invitations

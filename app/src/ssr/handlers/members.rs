@@ -3,7 +3,6 @@
 use orgdesk_domain::{
     Persona,
     members::MemberList,
-    organizations::Context,
     ports::{Member, RoleRef},
 };
 
@@ -46,10 +45,7 @@ pub async fn list(
     after: Option<String>,
 ) -> Result<MemberPage, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let MemberList {
         organization,
         persona,
@@ -95,10 +91,7 @@ pub async fn add(
     roles: String,
 ) -> Result<Vec<MemberRow>, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let added = rc
         .server
         .members
@@ -109,10 +102,7 @@ pub async fn add(
 
 pub async fn remove(org_id: String, user_id: String, reason: String) -> Result<(), AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     Ok(rc
         .server
         .members
@@ -127,10 +117,7 @@ pub async fn change_role(
     assign: bool,
 ) -> Result<MemberRow, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let members = &rc.server.members;
     let member = if assign {
         members.assign_role(cx, &org_id, &user_id, &role_id).await?

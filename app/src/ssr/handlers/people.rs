@@ -1,17 +1,12 @@
 //! People: the body of the server function in `api::people`.
 
-use orgdesk_domain::organizations::Context;
-
 use super::org_row;
 use crate::api::{AppError, PersonRow};
 use crate::ssr::request_context;
 
 pub async fn lookup(email: String) -> Result<Vec<PersonRow>, AppError> {
     let rc = request_context().await?;
-    let cx = Context {
-        principal: rc.principal.as_ref(),
-        request_id: &rc.request_id,
-    };
+    let cx = rc.cx();
     let found = rc.server.people.lookup(cx, &email).await?;
     Ok(found
         .into_iter()
