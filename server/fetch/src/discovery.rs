@@ -39,6 +39,17 @@ pub enum DiscoveryError {
 
 /// GET `{issuer}/.well-known/openid-configuration` through `fetcher` and check it.
 pub async fn discover(fetcher: &SafeFetcher, issuer: &Url) -> Result<Discovery, DiscoveryError> {
+    discover_at(fetcher, issuer, None).await
+}
+
+/// Like [`discover`], reading the configuration at `discovery_url` when one
+/// is given (an `oidc` connection's option); it must be on the issuer's
+/// origin, as every endpoint the document names.
+pub async fn discover_at(
+    fetcher: &SafeFetcher,
+    issuer: &Url,
+    discovery_url: Option<&Url>,
+) -> Result<Discovery, DiscoveryError> {
     if !matches!(issuer.scheme(), "http" | "https")
         || issuer.host().is_none()
         || issuer.query().is_some()
@@ -50,8 +61,14 @@ pub async fn discover(fetcher: &SafeFetcher, issuer: &Url) -> Result<Discovery, 
     }
     let configured = issuer.as_str();
     let base = configured.strip_suffix('/').unwrap_or(configured);
-    let well_known = Url::parse(&format!("{base}/.well-known/openid-configuration"))
-        .map_err(|_| DiscoveryError::InvalidIssuer)?;
+    let well_known = match discovery_url {
+        Some(url) if url.origin() != issuer.origin() => {
+            return Err(DiscoveryError::ForeignOrigin("discovery_url"));
+        }
+        Some(url) => url.clone(),
+        None => Url::parse(&format!("{base}/.well-known/openid-configuration"))
+            .map_err(|_| DiscoveryError::InvalidIssuer)?,
+    };
     let document = fetcher.get_json(&well_known).await?;
     let document = document.as_object().ok_or(DiscoveryError::NotAnObject)?;
 

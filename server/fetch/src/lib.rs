@@ -22,7 +22,7 @@ use std::time::Duration;
 use url::{Host, Origin, Url};
 
 pub use address::is_public;
-pub use discovery::{Discovery, DiscoveryError, discover};
+pub use discovery::{Discovery, DiscoveryError, discover, discover_at};
 
 /// What outbound requests may do.
 #[derive(Clone, Debug)]

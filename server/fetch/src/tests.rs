@@ -8,7 +8,9 @@ use serde_json::json;
 use tokio::io::AsyncWriteExt;
 use url::Url;
 
-use crate::{DiscoveryError, FetchError, FetchPolicy, SafeFetcher, discover, is_public};
+use crate::{
+    DiscoveryError, FetchError, FetchPolicy, SafeFetcher, discover, discover_at, is_public,
+};
 
 async fn serve(router: Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -412,6 +414,27 @@ async fn discovery_reads_a_matching_configuration() {
         .await
         .unwrap();
     assert!(found.userinfo_endpoint.is_some());
+}
+
+#[tokio::test]
+async fn a_discovery_url_is_read_only_on_the_issuers_origin() {
+    let (addr, fetcher) = discovery_server(document).await;
+    let issuer = url(&format!("http://{addr}/tenant/"));
+    // A connection's own discovery_url on the issuer's origin is read.
+    let at = url(&format!(
+        "http://{addr}/tenant/.well-known/openid-configuration"
+    ));
+    let found = discover_at(&fetcher, &issuer, Some(&at)).await.unwrap();
+    assert_eq!(found.token_endpoint.path(), "/tenant/oauth/token");
+    // Elsewhere, it is refused before anything is fetched.
+    let elsewhere = url("http://169.254.169.254/latest/meta-data/");
+    let refused = discover_at(&fetcher, &issuer, Some(&elsewhere))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, DiscoveryError::ForeignOrigin("discovery_url")),
+        "{refused}"
+    );
 }
 
 #[tokio::test]

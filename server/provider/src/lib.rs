@@ -118,6 +118,8 @@ pub struct ProviderState {
     options: Arc<ProviderOptions>,
     /// Requests to customers' issuers (enterprise connections).
     fetcher: Arc<orgdesk_fetch::SafeFetcher>,
+    /// Customers' signing keys, kept a while.
+    upstream_keys: Arc<oidc::upstream_keys::UpstreamKeys>,
 }
 
 impl ProviderState {
@@ -136,6 +138,7 @@ impl ProviderState {
             mailer: Arc::new(mail::Mailer::new(options.smtp.as_ref())),
             verified_tokens: Default::default(),
             fetcher: Arc::new(orgdesk_fetch::SafeFetcher::new(options.outbound.clone())),
+            upstream_keys: Default::default(),
             options: Arc::new(options),
         })
     }

@@ -167,7 +167,16 @@ pub(super) async fn begin(
         )
         .await;
     };
-    let discovery = match orgdesk_fetch::discover(&state.fetcher, &issuer).await {
+    let discovery_url = connection
+        .option("discovery_url")
+        .and_then(|u| Url::parse(u).ok());
+    let discovery = match orgdesk_fetch::discover_at(
+        &state.fetcher,
+        &issuer,
+        discovery_url.as_ref(),
+    )
+    .await
+    {
         Ok(discovery) => discovery,
         Err(error) => {
             tracing::warn!(connection = %connection.name, %error, "federation: discovery refused");
@@ -602,16 +611,11 @@ async fn verify_id_token(
         return Err("the ID token is not signed with RS256".into());
     }
     let jwks_uri = Url::parse(&pending.jwks_uri).map_err(|_| "its JWKS address is invalid")?;
-    let jwks = state
-        .fetcher
-        .get_json(&jwks_uri)
+    let keys = state
+        .upstream_keys
+        .keys(&state.fetcher, &jwks_uri, header.kid.as_deref())
         .await
         .map_err(|e| e.to_string())?;
-    let keys = jwks
-        .get("keys")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
     let rsa: Vec<&Value> = keys
         .iter()
         .filter(|k| k.get("kty").and_then(Value::as_str) == Some("RSA"))

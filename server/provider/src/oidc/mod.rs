@@ -11,6 +11,7 @@ pub(crate) mod pages;
 pub(crate) mod picker;
 pub(crate) mod session;
 pub(crate) mod signup;
+pub(crate) mod upstream_keys;
 pub(crate) mod userinfo;
 
 /// How long a login page and an authorization code stay usable.

@@ -537,6 +537,8 @@ struct Fake {
     challenge: Mutex<String>,
     /// What the token endpoint received: (authorization header, form).
     received: Mutex<Vec<(Option<String>, String)>>,
+    /// How many times its JWKS was read.
+    jwks_fetches: std::sync::atomic::AtomicUsize,
 }
 
 fn rsa_key() -> (jsonwebtoken::EncodingKey, rsa::RsaPublicKey) {
@@ -568,6 +570,7 @@ async fn fake_idp() -> Arc<Fake> {
         nonce: Mutex::default(),
         challenge: Mutex::default(),
         received: Mutex::default(),
+        jwks_fetches: Default::default(),
     });
     let router = Router::new()
         .route(
@@ -587,6 +590,8 @@ async fn fake_idp() -> Arc<Fake> {
         .route(
             "/jwks",
             get(|AxumState(fake): AxumState<Arc<Fake>>| async move {
+                fake.jwks_fetches
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 Json(json!({"keys": [fake.jwk]}))
             }),
         )
@@ -712,6 +717,12 @@ async fn id_tokens_that_fail_a_check_are_refused() {
     let page = through_fake(&down, &fake, Mode::Good).await;
     let claims = app_claims(&down, &page).await;
     assert_eq!(claims["sub"], json!("oidc|corp-sso|fake-subject-1"));
+    // Every one of these sign-ins checked a token; the upstream's keys were
+    // fetched once and kept.
+    assert_eq!(
+        fake.jwks_fetches.load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
 
     // client_secret_post, as the fake's discovery asks, with the PKCE verifier.
     let (auth, form) = fake.received.lock().unwrap().last().cloned().unwrap();
