@@ -57,6 +57,14 @@ async fn an_invited_person_signs_up_through_the_link_and_becomes_a_member_with_t
         .find(|r| r["name"] == "Org Member")
         .map(|r| r["id"].as_str().unwrap().to_owned())
         .unwrap();
+    // The form offers the connections the bank enables: its password database.
+    assert_eq!(
+        page["connections"],
+        serde_json::json!([[
+            "con_OrgdeskDatabase1",
+            "Username-Password-Authentication (password database)"
+        ]])
+    );
 
     // Bad input changes nothing.
     let (status, answer) = orgdesk

@@ -124,6 +124,9 @@ pub struct InvitationPage {
     pub persona: String,
     pub items: Vec<InvitationRow>,
     pub grantable: Vec<RoleOption>,
+    /// The connections the organization enables, for the invite form:
+    /// (connection id, what the form calls it). Empty without `can_create`.
+    pub connections: Vec<(String, String)>,
     pub can_create: bool,
     pub can_revoke: bool,
     pub can_resend: bool,

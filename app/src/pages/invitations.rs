@@ -93,7 +93,7 @@ fn Invitations(
         status,
     };
     let form = page.can_create.then(|| {
-        view! { <InviteForm org_id=org.id.clone() grantable=page.grantable.clone() create /> }
+        view! { <InviteForm org_id=org.id.clone() grantable=page.grantable.clone() connections=page.connections.clone() create /> }
     });
     view! {
         <Title text=format!("Invitations · {name} · Orgdesk") />
@@ -118,6 +118,8 @@ fn Invitations(
 fn InviteForm(
     org_id: String,
     grantable: Vec<RoleOption>,
+    /// (connection id, label) of the connections the organization enables.
+    connections: Vec<(String, String)>,
     create: ServerAction<CreateInvitations>,
 ) -> impl IntoView {
     let chosen = RwSignal::new(Vec::<String>::new());
@@ -160,10 +162,14 @@ fn InviteForm(
                     <label for="invite-connection" class="block text-sm font-medium">"Connection"</label>
                     <select id="invite-connection" name="connection_id" class=INPUT
                         aria-describedby="invite-connection-help invite-connection-error">
-                        <option value="" selected>"Password database (default)"</option>
+                        <option value="" selected>"Any: the login page of the organization"</option>
+                        {connections
+                            .into_iter()
+                            .map(|(id, label)| view! { <option value=id>{label}</option> })
+                            .collect_view()}
                     </select>
                     <p id="invite-connection-help" class="mt-1 text-xs text-slate-500 dark:text-slate-400">
-                        "How the invited person signs up."
+                        "How the invited person signs in. An enterprise connection sends them straight to their organization's identity provider; otherwise they sign up with a password."
                     </p>
                     {move || view! { <FieldError id="invite-connection-error" message=field("connection_id")() /> }}
                 </div>
@@ -488,6 +494,10 @@ mod tests {
                 .map(|s| row(&format!("uinv_{s}"), s))
                 .collect(),
             grantable: vec![],
+            connections: vec![(
+                "con_1".into(),
+                "corp-sso (enterprise: straight to it)".into(),
+            )],
             can_create: true,
             can_revoke: true,
             can_resend: true,
@@ -509,8 +519,19 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(r#"value="7""#));
+        // The organization's connections; none chosen means its login page.
         assert!(
-            html.contains(r#"<option value="" selected>Password database (default)</option>"#),
+            html.contains(
+                r#"<option value="" selected>Any: the organization's login page</option>"#
+            ) || html.contains(
+                r#"<option value="" selected>Any: the organization&#x27;s login page</option>"#
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                r#"<option value="con_1">corp-sso (enterprise: straight to it)</option>"#
+            ),
             "{html}"
         );
     }

@@ -5,12 +5,13 @@ use orgdesk_domain::{
     invitations::InvitationView,
     permissions::{INVITATIONS_CREATE, INVITATIONS_RESEND, INVITATIONS_REVOKE},
     policy::check,
+    ports::Strategy,
 };
 
 use super::members::{role_ids, role_option};
 use super::{org_row, tabs, utc};
 use crate::api::{AppError, InvitationPage, InvitationRow};
-use crate::ssr::request_context;
+use crate::ssr::{RequestContext, request_context};
 
 /// `YYYY-MM-DD HH:MM` in UTC.
 fn minutes(ms: i64) -> String {
@@ -35,7 +36,13 @@ pub async fn list(org_id: String) -> Result<InvitationPage, AppError> {
     let cx = rc.cx();
     let list = rc.server.invitations.list(cx, &org_id).await?;
     let may = |p| check(cx.principal, p, Some(&list.organization.id)).is_ok();
+    let connections = if may(INVITATIONS_CREATE) {
+        invite_connections(&rc, &list.organization.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(InvitationPage {
+        connections,
         can_create: may(INVITATIONS_CREATE),
         can_revoke: may(INVITATIONS_REVOKE),
         can_resend: may(INVITATIONS_RESEND),
@@ -46,6 +53,31 @@ pub async fn list(org_id: String) -> Result<InvitationPage, AppError> {
         items: list.invitations.into_iter().map(row).collect(),
         grantable: list.grantable.into_iter().map(role_option).collect(),
     })
+}
+
+/// The connections an invitation may name: those the organization enables.
+/// An enterprise one sends the invitee straight to it.
+async fn invite_connections(
+    rc: &RequestContext,
+    org_id: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    let enabled = rc
+        .server
+        .connections
+        .for_organization(rc.cx(), org_id)
+        .await?
+        .enabled;
+    Ok(enabled
+        .into_iter()
+        .map(|e| {
+            let kind = match e.strategy() {
+                Some(Strategy::Oidc) => "enterprise: straight to it",
+                Some(Strategy::Database) => "password database",
+                None => "connection",
+            };
+            (e.connection_id, format!("{} ({kind})", e.name))
+        })
+        .collect())
 }
 
 pub async fn create(

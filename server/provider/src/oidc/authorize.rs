@@ -7,7 +7,10 @@
 //!
 //! - `invitation` (with `organization`, as the application forwards them from
 //!   the invitation link): the login page names who invited whom, and signing
-//!   in (or up) as the invited email accepts the invitation.
+//!   in (or up) as the invited email accepts the invitation. An invitation
+//!   whose `connection_id` is an enterprise connection the organization
+//!   enables goes straight to that connection's identity provider.
+//! - `connection` (a name enabled for the organization): straight to it.
 //! - A client that requires an organization, asked without one: after
 //!   sign-in, the person's only organization, or the one they pick.
 
@@ -296,10 +299,24 @@ async fn check(
             let found = invitation::usable(found, org_id, &client.client_id)
                 .map_err(|refusal| fail(refusal.error(), refusal.description()))?;
             login_hint = Some(found.invitee_email.clone());
-            Some(InvitationRef::of(&found))
+            Some((InvitationRef::of(&found), found.connection_id.clone()))
         }
     };
-    // An invitation is accepted with the password form, whatever `connection` says.
+    // An invitation for an enterprise connection the organization enables
+    // sends the invitee straight there, as Auth0 sends them to the
+    // invitation's connection; any other invitation is accepted with the
+    // password form, whatever `connection` says.
+    let invited_through = match (&invitation, &org_id) {
+        (Some((_, Some(connection_id))), Some(org_id)) => {
+            connections::enabled(&state.db, org_id, connection_id)
+                .await
+                .map_err(db_error)?
+                .filter(|e| e.connection.strategy.is_enterprise())
+                .map(|e| e.connection.name)
+        }
+        _ => None,
+    };
+    let invitation = invitation.map(|(invitation, _)| invitation);
     let invitation_given = invitation.is_some();
     let checked = Checked {
         client_id: client.client_id,
@@ -321,8 +338,13 @@ async fn check(
         signup_first: invitation.is_some() && r.screen_hint.as_deref() == Some("signup"),
         invitation,
         prompt_none: r.prompt.as_deref() == Some("none"),
-        connection: if invitation_given { None } else { connection },
-        connection_is_enterprise: connection_is_enterprise && !invitation_given,
+        connection_is_enterprise: invited_through.is_some()
+            || (connection_is_enterprise && !invitation_given),
+        connection: if invitation_given {
+            invited_through
+        } else {
+            connection
+        },
     };
     Ok((checked, r.prompt))
 }

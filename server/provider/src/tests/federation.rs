@@ -117,7 +117,7 @@ async fn downstream(origins: Vec<String>, timeout: Duration) -> TestProvider {
                 redirect_uris: vec![CALLBACK.into()],
                 logout_urls: vec![],
                 organization_usage: OrganizationUsage::Allow,
-                initiate_login_uri: None,
+                initiate_login_uri: Some("https://b2b.example/login".into()),
                 management_api_scopes: vec![],
             }],
             users: vec![UserSpec {
@@ -303,6 +303,55 @@ async fn a_new_employee_becomes_a_member_where_the_connection_assigns_membership
             .unwrap();
     assert!(profile.contains("new@corp.example"), "{profile}");
     assert!(last.is_some());
+}
+
+#[tokio::test]
+async fn an_invitation_for_the_enterprise_connection_goes_straight_there_and_is_accepted() {
+    let upstream = upstream(&["invited@corp.example"]).await;
+    let down = downstream(vec![upstream.issuer.clone()], Duration::from_secs(5)).await;
+    // No membership on login: the invitation is what makes them a member.
+    connect(&down, "acme", &upstream.issuer, false).await;
+    let acme = org_id(&down, "acme").await;
+    let token = down.token(&["create:organization_invitations"]).await;
+    let created = super::invitations::invite(
+        &down,
+        &token,
+        &acme,
+        json!({
+            "inviter": {"name": "Ann"},
+            "invitee": {"email": "invited@corp.example"},
+            "client_id": APP,
+            "connection_id": "con_CorpSso",
+        }),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let ticket = created.body["ticket_id"].as_str().unwrap().to_owned();
+
+    // The invitation link skips the login page for the upstream.
+    let mut browser = Browser::new(&down);
+    let mut params = authorize_params("acme");
+    params.push(("invitation", &ticket));
+    let start = browser.authorize(&params).await;
+    let authorize = start.location.expect("a redirect");
+    assert!(
+        authorize
+            .as_str()
+            .starts_with(&format!("{}authorize", upstream.issuer)),
+        "{authorize}"
+    );
+    let callback = upstream_sign_in(&upstream, &authorize, "invited@corp.example").await;
+    let back = browser.get(&path_and_query(&callback)).await;
+    let claims = app_claims(&down, &back).await;
+    let user_id = claims["sub"].as_str().unwrap().to_owned();
+    assert!(users::is_member(&down.db, &acme, &user_id).await.unwrap());
+    // Accepted: the invitation is gone, as Auth0 deletes it.
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invitations WHERE org_id = $1")
+        .bind(&acme)
+        .fetch_one(down.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
 }
 
 #[tokio::test]
