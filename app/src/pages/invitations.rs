@@ -522,9 +522,7 @@ mod tests {
         // The organization's connections; none chosen means its login page.
         assert!(
             html.contains(
-                r#"<option value="" selected>Any: the organization's login page</option>"#
-            ) || html.contains(
-                r#"<option value="" selected>Any: the organization&#x27;s login page</option>"#
+                r#"<option value="" selected>Any: the login page of the organization</option>"#
             ),
             "{html}"
         );
