@@ -85,6 +85,10 @@ async fn staff_edits_a_connection_whose_secret_never_comes_back() {
             ("client_id", "metahexa-console".to_owned()),
             ("client_secret", secret.to_owned()),
             ("scope", "openid email".to_owned()),
+            (
+                "domains",
+                "MetaHexa.example, bank.metahexa.example".to_owned(),
+            ),
         ]
     };
     for secret in ["", "second-SECRET-5678"] {
@@ -93,7 +97,23 @@ async fn staff_edits_a_connection_whose_secret_never_comes_back() {
         let (status, detail) = orgdesk.call(&staff, "connections/update", &form).await;
         assert_eq!(status, 200, "{detail}");
         assert_eq!(detail["scope"], "openid email");
+        // The email domains it speaks for, in lower case.
+        assert_eq!(detail["domains"], "metahexa.example, bank.metahexa.example");
     }
+    // A domain that is not a domain name changes nothing.
+    let mut form = edit("");
+    form[6].1 = "metahexa.example, <script>".to_owned();
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, answer) = orgdesk.call(&staff, "connections/update", &form).await;
+    assert_eq!(
+        (status, &answer["Invalid"]["field"]),
+        (400, &Value::from("domains")),
+        "{answer}"
+    );
+    let (_, detail) = orgdesk
+        .call(&staff, "connections/get", &[("id", &id)])
+        .await;
+    assert_eq!(detail["domains"], "metahexa.example, bank.metahexa.example");
 
     let (_, log) = orgdesk.call(&staff, "audit/list", &[]).await;
     let log = log.to_string();

@@ -1,6 +1,11 @@
 //! Connections: the tenant's catalog (staff) and an organization's enabled
 //! connections. Permissions are checked by the domain's connection service.
 
+// A server function takes its form's fields one by one, and the connection
+// form has eight; the `#[server]` macro's browser half does not carry an
+// item's own `allow`.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +29,8 @@ pub struct ConnectionDetail {
     pub connection: ConnectionRow,
     pub client_id: Option<String>,
     pub scope: Option<String>,
+    /// Email domains (`domain_aliases`), comma-separated.
+    pub domains: Option<String>,
     pub used_by: Vec<OrganizationRow>,
     pub used_by_more: bool,
     /// The URL to register at the customer's IdP.
@@ -98,7 +105,6 @@ pub async fn get_connection(id: String) -> Result<ConnectionDetail, AppError> {
 /// Creates a catalog connection (`strategy` `auth0` or `oidc`); returns its
 /// id. Needs `connections:change` (staff).
 #[server(endpoint = "connections/create")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_connection(
     name: String,
     display_name: String,
@@ -107,6 +113,7 @@ pub async fn create_connection(
     #[server(default)] client_id: String,
     #[server(default)] client_secret: String,
     #[server(default)] scope: String,
+    #[server(default)] domains: String,
 ) -> Result<String, AppError> {
     crate::ssr::handlers::connections::create(
         name,
@@ -116,6 +123,7 @@ pub async fn create_connection(
         client_id,
         client_secret,
         scope,
+        domains,
     )
     .await
 }
@@ -130,6 +138,7 @@ pub async fn update_connection(
     #[server(default)] client_id: String,
     #[server(default)] client_secret: String,
     #[server(default)] scope: String,
+    #[server(default)] domains: String,
 ) -> Result<ConnectionDetail, AppError> {
     crate::ssr::handlers::connections::update(
         id,
@@ -138,6 +147,7 @@ pub async fn update_connection(
         client_id,
         client_secret,
         scope,
+        domains,
     )
     .await
 }

@@ -31,6 +31,7 @@ const FIELDS: &[&str] = &[
     "client_id",
     "client_secret",
     "scope",
+    "domains",
 ];
 
 #[component]
@@ -65,6 +66,7 @@ fn Connection(detail: ConnectionDetail, update: ServerAction<UpdateConnection>) 
         issuer: c.issuer.clone().unwrap_or_default(),
         client_id: detail.client_id.clone().unwrap_or_default(),
         scope: detail.scope.clone().unwrap_or_default(),
+        domains: detail.domains.clone().unwrap_or_default(),
     };
     view! {
         <Title text=format!("{} · Connections · Orgdesk", c.name) />

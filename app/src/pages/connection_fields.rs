@@ -2,7 +2,8 @@
 //! button and what it found.
 //!
 //! Ids: `connection-issuer`, `connection-client-id`,
-//! `connection-client-secret`, `connection-scope` (each with `{id}-error`),
+//! `connection-client-secret`, `connection-scope`, `connection-domains`
+//! (each with `{id}-error`),
 //! `connection-test` (button), `connection-test-result` (what discovery
 //! found) and `connection-test-error` (the refusal).
 
@@ -19,6 +20,8 @@ pub struct OidcValues {
     pub issuer: String,
     pub client_id: String,
     pub scope: String,
+    /// Email domains, comma-separated.
+    pub domains: String,
 }
 
 #[component]
@@ -84,6 +87,16 @@ pub fn OidcFields(
                 aria-describedby="connection-scope-help connection-scope-error" />
             <p id="connection-scope-help" class="mt-1 text-xs text-slate-500">"Separated by spaces; must contain openid."</p>
             {move || view! { <FieldError id="connection-scope-error" message=field("scope")() /> }}
+        </div>
+        <div>
+            <label for="connection-domains" class="block text-sm font-medium">"Email domains (optional)"</label>
+            <input id="connection-domains" name="domains" class=INPUT autocomplete="off"
+                placeholder="metahexa.example" value=values.domains
+                aria-describedby="connection-domains-help connection-domains-error" />
+            <p id="connection-domains-help" class="mt-1 text-xs text-slate-500">
+                "The customer's own email domains, separated by commas. Someone who already has an account signs in through this connection only if the IdP verified their address and it is in one of these domains; staff and help-desk accounts never do."
+            </p>
+            {move || view! { <FieldError id="connection-domains-error" message=field("domains")() /> }}
         </div>
     }
     .into_any()

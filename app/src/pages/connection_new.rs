@@ -23,6 +23,7 @@ const FIELDS: &[&str] = &[
     "client_id",
     "client_secret",
     "scope",
+    "domains",
 ];
 
 #[component]

@@ -324,6 +324,10 @@ pub struct OidcSettings {
     pub client_id: String,
     pub client_secret: Option<String>,
     pub scope: String,
+    /// The email domains the connection speaks for (Auth0's
+    /// `domain_aliases`): a first sign-in through it links to an existing
+    /// account only for an address in one of them.
+    pub domain_aliases: Vec<String>,
 }
 
 impl std::fmt::Debug for OidcSettings {
@@ -334,6 +338,7 @@ impl std::fmt::Debug for OidcSettings {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
             .field("scope", &self.scope)
+            .field("domain_aliases", &self.domain_aliases)
             .finish()
     }
 }

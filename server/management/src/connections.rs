@@ -53,6 +53,8 @@ pub struct OidcOptions {
     pub client_secret: Option<Secret>,
     /// Space-separated, with `openid`.
     pub scope: String,
+    /// The email domains the connection speaks for (Auth0's `domain_aliases`).
+    pub domain_aliases: Vec<String>,
 }
 
 impl OidcOptions {
@@ -71,6 +73,9 @@ impl OidcOptions {
             "client_id": self.client_id,
             "scope": self.scope,
         });
+        if !self.domain_aliases.is_empty() {
+            options["domain_aliases"] = self.domain_aliases.clone().into();
+        }
         if let Some(secret) = &self.client_secret {
             options["client_secret"] = secret.expose().into();
         }
@@ -403,6 +408,7 @@ mod tests {
             client_id: "bank".into(),
             client_secret: Some(Secret::new("s3cret-value")),
             scope: "openid profile email".into(),
+            domain_aliases: vec![],
         };
         assert!(!format!("{options:?}").contains("s3cret-value"));
         let body = options.body();

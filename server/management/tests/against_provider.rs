@@ -624,6 +624,7 @@ fn bank_idp(secret: Option<&str>) -> OidcOptions {
         client_id: "metahexa-console".into(),
         client_secret: secret.map(Secret::new),
         scope: "openid profile email".into(),
+        domain_aliases: vec!["metahexa.example".into()],
     }
 }
 

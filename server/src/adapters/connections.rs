@@ -19,6 +19,17 @@ fn connection(c: api::Connection) -> Connection {
         client_id: c.option("client_id").unwrap_or_default().to_owned(),
         client_secret: None,
         scope: c.option("scope").unwrap_or_default().to_owned(),
+        domain_aliases: c
+            .options
+            .get("domain_aliases")
+            .and_then(|v| v.as_array())
+            .map(|domains| {
+                domains
+                    .iter()
+                    .filter_map(|d| d.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
     });
     Connection {
         id: c.id,
@@ -50,6 +61,7 @@ fn oidc_options(o: &OidcSettings) -> api::OidcOptions {
         client_id: o.client_id.clone(),
         client_secret: o.client_secret.as_ref().map(Secret::new),
         scope: o.scope.clone(),
+        domain_aliases: o.domain_aliases.clone(),
     }
 }
 

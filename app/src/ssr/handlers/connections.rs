@@ -58,12 +58,14 @@ pub async fn get(id: String) -> Result<ConnectionDetail, AppError> {
         connection: row(&detail.connection),
         client_id: oidc.map(|o| o.client_id.clone()),
         scope: oidc.map(|o| o.scope.clone()),
+        domains: oidc.map(|o| o.domain_aliases.join(", ")),
         used_by: detail.used_by.into_iter().map(org_row).collect(),
         used_by_more: detail.used_by_more,
         callback_url: detail.callback_url,
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn create(
     name: String,
     display_name: String,
@@ -72,6 +74,7 @@ pub async fn create(
     client_id: String,
     client_secret: String,
     scope: String,
+    domains: String,
 ) -> Result<String, AppError> {
     let rc = request_context().await?;
     let cx = rc.cx();
@@ -83,6 +86,7 @@ pub async fn create(
         client_id,
         client_secret,
         scope,
+        domains,
     };
     Ok(rc.server.connections.create(cx, input).await?.id)
 }
@@ -94,6 +98,7 @@ pub async fn update(
     client_id: String,
     client_secret: String,
     scope: String,
+    domains: String,
 ) -> Result<ConnectionDetail, AppError> {
     {
         let rc = request_context().await?;
@@ -104,6 +109,7 @@ pub async fn update(
             client_id,
             client_secret,
             scope,
+            domains,
             ..Default::default()
         };
         rc.server.connections.update(cx, &id, input).await?;

@@ -76,6 +76,7 @@ impl ConnectionService {
             client_id: client_id.to_owned(),
             client_secret,
             scope,
+            domain_aliases: rules::domains(&input.domains)?,
         })
     }
 

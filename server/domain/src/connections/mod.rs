@@ -45,6 +45,8 @@ pub struct ConnectionInput {
     /// Blank on an edit: keep the stored one.
     pub client_secret: String,
     pub scope: String,
+    /// Email domains (`domain_aliases`), separated by commas or spaces.
+    pub domains: String,
 }
 
 impl std::fmt::Debug for ConnectionInput {
@@ -112,6 +114,7 @@ fn snapshot(c: &Connection) -> Value {
         "issuer": oidc.map(|o| &o.issuer),
         "client_id": oidc.map(|o| &o.client_id),
         "scope": oidc.map(|o| &o.scope),
+        "domain_aliases": oidc.map(|o| &o.domain_aliases),
     })
 }
 

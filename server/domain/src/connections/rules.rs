@@ -171,6 +171,46 @@ pub fn scope(text: &str) -> Result<String, ServiceError> {
     Ok(tokens.join(" "))
 }
 
+/// The most email domains one connection may name.
+pub const MAX_DOMAINS: usize = 50;
+
+/// Email domains (Auth0's `domain_aliases`), separated by commas or spaces:
+/// host names with a dot, in lower case, each once.
+pub fn domains(text: &str) -> Result<Vec<String>, ServiceError> {
+    let mut domains: Vec<String> = Vec::new();
+    for domain in text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|d| !d.is_empty())
+    {
+        let domain = domain.to_ascii_lowercase();
+        let valid = domain.len() <= 253
+            && domain.contains('.')
+            && domain.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            });
+        if !valid {
+            return Err(ServiceError::invalid(
+                "domains",
+                "Email domains are names such as metahexa.example, separated by commas.",
+            ));
+        }
+        if !domains.contains(&domain) {
+            domains.push(domain);
+        }
+    }
+    if domains.len() > MAX_DOMAINS {
+        return Err(ServiceError::invalid(
+            "domains",
+            format!("A connection names at most {MAX_DOMAINS} email domains."),
+        ));
+    }
+    Ok(domains)
+}
+
 /// Auth0's rules for the flags of an enabled connection, with the words the
 /// console shows beside each flag.
 pub fn flags(strategy: Option<Strategy>, flags: ConnectionFlags) -> Result<(), ServiceError> {
@@ -236,6 +276,24 @@ mod tests {
         let tests = ["http://127.0.0.1:4100".to_owned()];
         assert!(issuer("http://127.0.0.1:4100/", &tests).is_ok());
         assert!(issuer("http://127.0.0.1:4101/", &tests).is_err());
+    }
+
+    #[test]
+    fn email_domains_are_host_names_in_lower_case() {
+        assert_eq!(
+            domains(" MetaHexa.example, bank.metahexa.example metahexa.example ").unwrap(),
+            ["metahexa.example", "bank.metahexa.example"]
+        );
+        assert!(domains("").unwrap().is_empty());
+        for bad in [
+            "localhost",
+            "<b>.example",
+            "-x.example",
+            "metahexa..example",
+            "a@b.example",
+        ] {
+            assert!(domains(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -185,6 +185,48 @@ fn text_option(options: &Map<String, Value>, key: &str) -> Result<Option<String>
     }
 }
 
+/// The most email domains one enterprise connection may name.
+pub const MAX_DOMAIN_ALIASES: usize = 50;
+
+/// Auth0's `domain_aliases`: the email domains an enterprise connection
+/// speaks for, as lowercase host names. A first sign-in through it links to
+/// an existing account only for an address in one of them.
+fn check_domain_aliases(options: &Map<String, Value>) -> Result<Vec<String>, ApiError> {
+    let Some(value) = options.get("domain_aliases") else {
+        return Ok(Vec::new());
+    };
+    let refuse = || {
+        invalid_body(format!(
+            "options.domain_aliases must be a list of at most {MAX_DOMAIN_ALIASES} domain names \
+             such as [\"metahexa.example\"]"
+        ))
+    };
+    let items = value.as_array().ok_or_else(refuse)?;
+    if items.len() > MAX_DOMAIN_ALIASES {
+        return Err(refuse());
+    }
+    let mut domains = Vec::with_capacity(items.len());
+    for item in items {
+        let domain = item.as_str().ok_or_else(refuse)?.to_ascii_lowercase();
+        let labels_ok = domain.len() <= 253
+            && domain.contains('.')
+            && domain.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            });
+        if !labels_ok {
+            return Err(refuse());
+        }
+        if !domains.contains(&domain) {
+            domains.push(domain);
+        }
+    }
+    Ok(domains)
+}
+
 /// An absolute http(s) URL with a host and no credentials or fragment.
 fn check_url(key: &str, text: &str) -> Result<String, ApiError> {
     let ok = text.len() <= URL_MAX
@@ -260,11 +302,12 @@ pub fn check_options(
                 "client_id",
                 "client_secret",
                 "scope",
+                "domain_aliases",
             ];
             if let Some(key) = options.keys().find(|k| !KNOWN.contains(&k.as_str())) {
                 return Err(invalid_body(format!(
                     "options.{key} is not an option of OIDC connections here \
-                     (type, issuer, discovery_url, client_id, client_secret, scope)"
+                     (type, issuer, discovery_url, client_id, client_secret, scope, domain_aliases)"
                 )));
             }
             let kind = text_option(options, "type")?.unwrap_or_else(|| "back_channel".into());
@@ -305,12 +348,16 @@ pub fn check_options(
                 Some(scope) => check_scope(&scope)?,
                 None => DEFAULT_OIDC_SCOPE.to_owned(),
             };
+            let domain_aliases = check_domain_aliases(options)?;
             let mut stored = Map::new();
             stored.insert("type".into(), kind.into());
             stored.insert("issuer".into(), issuer.into());
             stored.insert("discovery_url".into(), discovery_url.into());
             stored.insert("client_id".into(), client_id.into());
             stored.insert("scope".into(), scope.into());
+            if !domain_aliases.is_empty() {
+                stored.insert("domain_aliases".into(), domain_aliases.into());
+            }
             Ok(CheckedOptions {
                 options: stored,
                 client_secret,

@@ -13,8 +13,10 @@
 //!   `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`).
 //! - The person is found by (connection, subject) only. A first sign-in links
 //!   to an existing user by email only where the upstream says the email is
-//!   verified; otherwise a taken email is refused. Membership follows the
-//!   organization's `assign_membership_on_login`.
+//!   verified, the address is in one of the connection's `domain_aliases`,
+//!   and the user holds no tenant-wide role; otherwise a taken email is
+//!   refused. Membership follows the organization's
+//!   `assign_membership_on_login`.
 //!
 //! The client secret, codes and tokens are never logged nor shown.
 
@@ -726,6 +728,29 @@ async fn identify(
         if !email_verified {
             return Ok(Err(format!(
                 "An account with {email} already exists, and {label} does not confirm that this address is yours. Ask your administrator."
+            )));
+        }
+        // A customer's provider vouches for its own domains only: one that
+        // says any address is verified must not take over other people's
+        // accounts, and never an account with a tenant-wide role (staff).
+        let domain = email
+            .rsplit('@')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let vouches = connection
+            .options
+            .get("domain_aliases")
+            .and_then(Value::as_array)
+            .is_some_and(|domains| domains.iter().any(|d| d.as_str() == Some(&domain)));
+        if !vouches {
+            return Ok(Err(format!(
+                "An account with {email} already exists, and {label} does not sign in {domain} addresses. Ask your administrator."
+            )));
+        }
+        if users::global_roles_count(&state.db, &existing.user_id).await? > 0 {
+            return Ok(Err(format!(
+                "An account with {email} already exists and cannot be linked to {label}. Ask your administrator."
             )));
         }
         let mut conn = state.db.pool().acquire().await?;

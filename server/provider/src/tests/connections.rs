@@ -407,6 +407,44 @@ async fn oidc_options_are_checked_without_fetching_the_issuer() {
 }
 
 #[tokio::test]
+async fn domain_aliases_are_lowercase_domain_names() {
+    let api = Api::new().await;
+    let with = |aliases: Value| {
+        json!({"name": "bank-sso", "strategy": "oidc", "options": {
+            "issuer": "https://idp.bank.example", "client_id": "c", "client_secret": SECRET,
+            "domain_aliases": aliases}})
+    };
+    for bad in [
+        json!("metahexa.example"),
+        json!(["not a domain"]),
+        json!(["<script>.example"]),
+        json!(["localhost"]),
+        json!(["-bad.example"]),
+        json!([42]),
+    ] {
+        assert_400(
+            &api.post("/connections", with(bad.clone())).await,
+            "options.domain_aliases",
+        );
+    }
+    let created = api
+        .post(
+            "/connections",
+            with(json!([
+                "MetaHexa.example",
+                "metahexa.example",
+                "bank.metahexa.example"
+            ])),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(
+        created.body["options"]["domain_aliases"],
+        json!(["metahexa.example", "bank.metahexa.example"])
+    );
+}
+
+#[tokio::test]
 async fn the_client_secret_is_stored_apart_never_returned_and_kept_by_a_patch_without_it() {
     let api = Api::new().await;
     // Every answer goes through `Api::call`, which fails on the secret.

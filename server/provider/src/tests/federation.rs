@@ -397,7 +397,7 @@ async fn a_returning_person_is_found_by_subject_even_after_their_email_changed()
 }
 
 #[tokio::test]
-async fn an_unverified_email_that_is_taken_is_refused_and_a_verified_one_links() {
+async fn a_taken_email_links_only_when_verified_in_the_connections_domains_and_never_to_staff() {
     let upstream = upstream(&["known@corp.example"]).await;
     let down = downstream(vec![upstream.issuer.clone()], Duration::from_secs(5)).await;
     connect(&down, "acme", &upstream.issuer, true).await;
@@ -405,23 +405,73 @@ async fn an_unverified_email_that_is_taken_is_refused_and_a_verified_one_links()
         .await
         .unwrap()
         .unwrap();
+    let linked = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM identities WHERE connection_id = 'con_CorpSso'",
+        )
+        .fetch_one(down.db.pool())
+        .await
+        .unwrap()
+    };
+    let refused_because = |expected: &'static str| {
+        let down = &down;
+        let upstream = &upstream;
+        async move {
+            let page = federate(down, upstream, "acme", "known@corp.example").await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.text);
+            assert!(page.text.contains(expected), "{expected}: {}", page.text);
+        }
+    };
 
+    // The upstream does not say the address is verified.
     sqlx::query("UPDATE users SET email_verified = 0")
         .execute(upstream.provider.db.pool())
         .await
         .unwrap();
-    let refused = federate(&down, &upstream, "acme", "known@corp.example").await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
-    assert!(refused.text.contains("already exists"), "{}", refused.text);
-    let linked: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM identities WHERE connection_id = 'con_CorpSso'")
-            .fetch_one(down.db.pool())
-            .await
-            .unwrap();
-    assert_eq!(linked, 0, "never linked by an unverified email");
+    refused_because("does not confirm that this address is yours").await;
+    assert_eq!(linked().await, 0, "never linked by an unverified email");
 
+    // Verified, but the connection does not speak for corp.example.
     sqlx::query("UPDATE users SET email_verified = 1")
         .execute(upstream.provider.db.pool())
+        .await
+        .unwrap();
+    refused_because("does not sign in corp.example addresses").await;
+    assert_eq!(
+        linked().await,
+        0,
+        "never linked outside the connection's domains"
+    );
+
+    // Its domain, but the account holds a tenant-wide role.
+    sqlx::query("UPDATE connections SET options = $1 WHERE id = 'con_CorpSso'")
+        .bind(
+            json!({"issuer": upstream.issuer, "client_id": UPSTREAM_CLIENT,
+                   "scope": "openid profile email", "domain_aliases": ["corp.example"]})
+            .to_string(),
+        )
+        .execute(down.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO roles (id, name, description) VALUES ('rol_Staff', 'Staff', '')")
+        .execute(down.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES ($1, 'rol_Staff')")
+        .bind(&known.user_id)
+        .execute(down.db.pool())
+        .await
+        .unwrap();
+    refused_because("cannot be linked").await;
+    assert_eq!(
+        linked().await,
+        0,
+        "never linked to an account with a tenant-wide role"
+    );
+
+    // A verified address of its domain, on an ordinary account: linked.
+    sqlx::query("DELETE FROM user_roles")
+        .execute(down.db.pool())
         .await
         .unwrap();
     let claims = app_claims(
@@ -434,6 +484,7 @@ async fn an_unverified_email_that_is_taken_is_refused_and_a_verified_one_links()
         json!(known.user_id),
         "linked to the existing user"
     );
+    assert_eq!(linked().await, 1);
 }
 
 #[tokio::test]
