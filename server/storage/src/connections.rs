@@ -5,7 +5,6 @@ use orgdesk_domain::{
     OrgRef,
     ports::{ConnectionUsage, PortError},
 };
-use sqlx::Row;
 
 use crate::{Storage, now_ms, port_error};
 
@@ -51,13 +50,7 @@ impl ConnectionUsage for Storage {
         .await
         .map_err(port_error)?;
         rows.iter()
-            .map(|row| {
-                Ok(OrgRef {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    display_name: row.try_get("display_name")?,
-                })
-            })
+            .map(crate::directory::org_ref)
             .collect::<Result<_, sqlx::Error>>()
             .map_err(port_error)
     }

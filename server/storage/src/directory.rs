@@ -106,13 +106,7 @@ impl Directory for Storage {
         }
         .map_err(port_error)?;
         rows.iter()
-            .map(|row| {
-                Ok(OrgRef {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    display_name: row.try_get("display_name")?,
-                })
-            })
+            .map(org_ref)
             .collect::<Result<_, sqlx::Error>>()
             .map_err(port_error)
     }
@@ -132,6 +126,16 @@ impl Storage {
             .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// An organization of the directory from a row with `id`, `name` and
+/// `display_name`.
+pub(crate) fn org_ref(row: &sqlx::any::AnyRow) -> Result<OrgRef, sqlx::Error> {
+    Ok(OrgRef {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        display_name: row.try_get("display_name")?,
+    })
 }
 
 #[cfg(test)]
