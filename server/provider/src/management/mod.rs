@@ -3,7 +3,7 @@
 //! rate-limit headers.
 
 mod auth;
-mod connections;
+pub(crate) mod connections;
 mod enabled_connections;
 mod input;
 mod invitations;

@@ -131,7 +131,7 @@ fn upstream_settings(connection: &Connection) -> Option<(Url, String, String)> {
     let client_id = connection.option("client_id")?.to_owned();
     let mut scope: Vec<&str> = connection
         .option("scope")
-        .unwrap_or("openid profile email")
+        .unwrap_or(crate::management::connections::DEFAULT_OIDC_SCOPE)
         .split_whitespace()
         .collect();
     if !scope.contains(&"openid") {
