@@ -40,6 +40,12 @@ pub struct CurrentUser(pub Resource<Result<Option<Me>, AppError>>);
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::report_nonce();
+    #[cfg(feature = "ssr")]
+    let request_token = ssr::request_token();
+    #[cfg(not(feature = "ssr"))]
+    let request_token: Option<String> = None;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -47,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                {request_token.map(|token| view! { <meta name=api::REQUEST_TOKEN_META content=token /> })}
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

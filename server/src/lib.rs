@@ -14,6 +14,7 @@ pub mod provider_admin;
 mod startup;
 pub mod sync;
 pub mod telemetry;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -38,6 +39,8 @@ pub struct AppState {
     pub db: Database,
     pub auth: Arc<auth::Auth>,
     pub context: ServerContext,
+    /// The origins the request guard and the security headers name.
+    pub web: web::WebPolicy,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -55,6 +58,8 @@ impl orgdesk_app::ssr::SessionSource for auth::Auth {
 
 /// The console's router: health checks, sign-in, the pages and server
 /// functions (with the services in their context), and the built site.
+/// Every request passes the request guard (forgery and input checks) before
+/// anything else runs, and every response gets the security headers.
 pub fn app(state: AppState) -> Router {
     let routes = orgdesk_app::ssr::routes();
     let options = state.leptos_options.clone();
@@ -73,6 +78,14 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             require_session,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::guard::guard,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::headers::security_headers,
         ))
         .with_state(state)
         .layer(middleware::from_fn(telemetry::request_id))

@@ -149,8 +149,11 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
                 .map_err(|e| StartupError::Identity(e.to_string()))?;
         }
         spawn_key_reload(state.clone());
-        let router = orgdesk_provider::router(state.clone())
-            .layer(axum::middleware::from_fn(telemetry::request_id));
+        let mut router = orgdesk_provider::router(state.clone());
+        if public_url.scheme() == "https" {
+            router = router.layer(axum::middleware::from_fn(crate::web::headers::hsts));
+        }
+        let router = router.layer(axum::middleware::from_fn(telemetry::request_id));
         servers.push((
             "built-in provider",
             serve(listener, router, stop_signal.clone()),
@@ -201,6 +204,7 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
         invitation_client_id: wiring.oidc.client_id.clone(),
     });
     let rules = wiring.roles.clone();
+    let web = crate::web::WebPolicy::new(&console_url, &wiring.oidc.issuer);
     let auth = Arc::new(Auth::new(
         wiring.oidc,
         storage.clone(),
@@ -256,6 +260,7 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
         db: db.clone(),
         auth,
         context,
+        web,
     });
     servers.push(("console", serve(listener, router, stop_signal)));
     databases.push(db);

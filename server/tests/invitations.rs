@@ -113,10 +113,8 @@ async fn an_invited_person_signs_up_through_the_link_and_becomes_a_member_with_t
         link.starts_with(&orgdesk.console("/auth/login?invitation=")),
         "{link}"
     );
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let browser = orgdesk.browser_with(jar.clone(), None);
     let login = browser.get(&link).send().await.unwrap();
     assert_eq!(login.url().path(), "/u/login");
     let state = login
@@ -142,6 +140,8 @@ async fn an_invited_person_signs_up_through_the_link_and_becomes_a_member_with_t
         .unwrap();
     assert_eq!(signed_up.url().path(), "/", "lands on the console's home");
     assert!(signed_up.status().is_success());
+    let token = orgdesk.request_token(&browser).await;
+    let browser = orgdesk.browser_with(jar, Some(&token));
     let (_, me) = orgdesk.call(&browser, "current-user", &[]).await;
     assert_eq!(me["email"], "newbie@metahexa.example");
     assert_eq!(me["organization"]["name"], "metahexa-bank");

@@ -534,8 +534,13 @@ async fn an_admin_of_two_organizations_acts_in_the_one_signed_in_to_and_switches
     assert_eq!(status, 404);
 
     // Signed in to AdventureZ: she acts there, and not in Rocky Mountain High.
-    let sumana = orgdesk
-        .signed_in_to("sumana@adventurez.example", "adventurez")
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let (sumana, _) = orgdesk
+        .sign_in_into(
+            "sumana@adventurez.example",
+            "/auth/login?organization=adventurez",
+            jar.clone(),
+        )
         .await;
     let (_, me) = orgdesk.call(&sumana, "current-user", &[]).await;
     assert_eq!(me["organization"]["name"], "adventurez");
@@ -563,6 +568,9 @@ async fn an_admin_of_two_organizations_acts_in_the_one_signed_in_to_and_switches
         .await
         .unwrap();
     assert_eq!(back.url().path(), format!("/organizations/{rocky}"));
+    // A new sign-in is a new session: its pages carry a new request token.
+    let token = orgdesk.request_token(&sumana).await;
+    let sumana = orgdesk.browser_with(jar, Some(&token));
     let (_, me) = orgdesk.call(&sumana, "current-user", &[]).await;
     assert_eq!(me["organization"]["name"], "rocky-mountain-high");
     assert_eq!(members(&orgdesk, &sumana, &rocky, "", "").await.len(), 1);

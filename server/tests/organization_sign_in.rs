@@ -24,10 +24,7 @@ async fn a_token_of_another_organization_than_the_one_asked_for_is_refused() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let browser = reqwest::Client::builder()
-        .cookie_provider(jar)
-        .build()
-        .unwrap();
+    let browser = orgdesk.browser_with(jar, None);
 
     let start = manual
         .get(orgdesk.console("/auth/login?organization=adventurez"))

@@ -450,7 +450,7 @@ async fn every_server_function_for_every_persona_on_own_and_other_organizations(
         clients.push(match (caller, email(caller)) {
             (AdminOfB, Some(email)) => orgdesk.signed_in_to(email, "adventurez").await,
             (_, Some(email)) => orgdesk.signed_in(email).await,
-            (_, None) => reqwest::Client::new(),
+            (_, None) => orgdesk.browser(),
         });
     }
     let staff = clients[0].clone();

@@ -19,14 +19,14 @@ pub struct BrandingPage {
 }
 
 /// The organization's branding. Needs `branding:read` in it.
-#[server(endpoint = "branding/get")]
+#[server(endpoint = "branding/get", client = crate::api::ConsoleClient)]
 pub async fn get_branding(org_id: String) -> Result<BrandingPage, AppError> {
     crate::ssr::handlers::branding::get(org_id).await
 }
 
 /// Replaces the branding: an https logo URL and `#rrggbb` colors, each
 /// optional. Needs `branding:change` in the organization.
-#[server(endpoint = "branding/update")]
+#[server(endpoint = "branding/update", client = crate::api::ConsoleClient)]
 pub async fn update_branding(
     org_id: String,
     logo_url: String,

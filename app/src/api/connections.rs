@@ -91,20 +91,20 @@ pub struct DisableImpactView {
 }
 
 /// Every catalog connection, by name. Needs `connections:read` (staff).
-#[server(endpoint = "connections/list")]
+#[server(endpoint = "connections/list", client = crate::api::ConsoleClient)]
 pub async fn list_connections() -> Result<Vec<ConnectionRow>, AppError> {
     crate::ssr::handlers::connections::list().await
 }
 
 /// One catalog connection. Needs `connections:read` (staff).
-#[server(endpoint = "connections/get")]
+#[server(endpoint = "connections/get", client = crate::api::ConsoleClient)]
 pub async fn get_connection(id: String) -> Result<ConnectionDetail, AppError> {
     crate::ssr::handlers::connections::get(id).await
 }
 
 /// Creates a catalog connection (`strategy` `auth0` or `oidc`); returns its
 /// id. Needs `connections:change` (staff).
-#[server(endpoint = "connections/create")]
+#[server(endpoint = "connections/create", client = crate::api::ConsoleClient)]
 pub async fn create_connection(
     name: String,
     display_name: String,
@@ -130,7 +130,7 @@ pub async fn create_connection(
 
 /// Changes a catalog connection; a blank `client_secret` keeps the stored
 /// one. Needs `connections:change` (staff).
-#[server(endpoint = "connections/update")]
+#[server(endpoint = "connections/update", client = crate::api::ConsoleClient)]
 pub async fn update_connection(
     id: String,
     display_name: String,
@@ -154,21 +154,21 @@ pub async fn update_connection(
 
 /// Deletes a catalog connection and its users; `confirm` must be its name.
 /// Needs `connections:change` (staff).
-#[server(endpoint = "connections/delete")]
+#[server(endpoint = "connections/delete", client = crate::api::ConsoleClient)]
 pub async fn delete_connection(id: String, confirm: String) -> Result<(), AppError> {
     crate::ssr::handlers::connections::delete(id, confirm).await
 }
 
 /// Reads an issuer's discovery document under the outbound policy.
 /// Needs `connections:change` (staff).
-#[server(endpoint = "connections/test")]
+#[server(endpoint = "connections/test", client = crate::api::ConsoleClient)]
 pub async fn test_connection(issuer: String) -> Result<DiscoveryView, AppError> {
     crate::ssr::handlers::connections::test(issuer).await
 }
 
 /// The organization's enabled connections. Needs
 /// `organization-connections:read` in it.
-#[server(endpoint = "organization-connections/list")]
+#[server(endpoint = "organization-connections/list", client = crate::api::ConsoleClient)]
 pub async fn organization_connections(
     org_id: String,
 ) -> Result<OrganizationConnectionsPage, AppError> {
@@ -177,7 +177,7 @@ pub async fn organization_connections(
 
 /// Enables a connection; a flag is on when its field is sent (any value).
 /// Needs `organization-connections:change` in the organization.
-#[server(endpoint = "organization-connections/enable")]
+#[server(endpoint = "organization-connections/enable", client = crate::api::ConsoleClient)]
 pub async fn enable_connection(
     org_id: String,
     connection_id: String,
@@ -199,7 +199,7 @@ pub async fn enable_connection(
 
 /// Changes an enabled connection's flags (a flag is on when sent). Needs
 /// `organization-connections:change` in the organization.
-#[server(endpoint = "organization-connections/update")]
+#[server(endpoint = "organization-connections/update", client = crate::api::ConsoleClient)]
 pub async fn update_enabled_connection(
     org_id: String,
     connection_id: String,
@@ -221,7 +221,7 @@ pub async fn update_enabled_connection(
 
 /// How many of the organization's members sign in through the connection.
 /// Needs `organization-connections:change` in the organization.
-#[server(endpoint = "organization-connections/impact")]
+#[server(endpoint = "organization-connections/impact", client = crate::api::ConsoleClient)]
 pub async fn disable_impact(
     org_id: String,
     connection_id: String,
@@ -231,7 +231,7 @@ pub async fn disable_impact(
 
 /// Disables a connection for the organization; `confirm` is the
 /// connection's name. Needs `organization-connections:change` in it.
-#[server(endpoint = "organization-connections/disable")]
+#[server(endpoint = "organization-connections/disable", client = crate::api::ConsoleClient)]
 pub async fn disable_connection(
     org_id: String,
     connection_id: String,

@@ -28,6 +28,10 @@ pub enum AppError {
     Unavailable,
     #[error("Something went wrong; it has been logged.")]
     Internal,
+    /// The request's fields could not be read (a number that is not one, a
+    /// field missing): the server answers 400 and changes nothing.
+    #[error("The request was malformed; nothing was changed.")]
+    Malformed,
     /// The request itself failed (network, encoding).
     #[error("The request failed: {0}")]
     Request(String),
@@ -49,7 +53,20 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server, arguments that do not decode are the caller's fault:
+    /// 400 with a generic message (the decoder's text stays in the log). In
+    /// the browser, a failure is the request's.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request(value.to_string())
+        match value {
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => {
+                leptos::logging::log!("malformed server function arguments: {value}");
+                crate::ssr::set_status(http::StatusCode::BAD_REQUEST);
+                AppError::Malformed
+            }
+            other => AppError::Request(other.to_string()),
+        }
     }
 }

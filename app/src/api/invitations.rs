@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::{AppError, InvitationPage, InvitationRow};
 
 /// The organization's invitations with their status. Needs `invitations:read`.
-#[server(endpoint = "invitations/list")]
+#[server(endpoint = "invitations/list", client = crate::api::ConsoleClient)]
 pub async fn list_invitations(org_id: String) -> Result<InvitationPage, AppError> {
     crate::ssr::handlers::invitations::list(org_id).await
 }
@@ -14,7 +14,7 @@ pub async fn list_invitations(org_id: String) -> Result<InvitationPage, AppError
 /// Invites each email with the roles in `roles` (comma-separated role ids),
 /// through `connection_id` (empty: the default), valid `ttl_days` days.
 /// Needs `invitations:create`.
-#[server(endpoint = "invitations/create")]
+#[server(endpoint = "invitations/create", client = crate::api::ConsoleClient)]
 pub async fn create_invitations(
     org_id: String,
     emails: String,
@@ -26,14 +26,14 @@ pub async fn create_invitations(
 }
 
 /// Revokes an invitation. Needs `invitations:revoke`; the help desk gives a reason.
-#[server(endpoint = "invitations/revoke")]
+#[server(endpoint = "invitations/revoke", client = crate::api::ConsoleClient)]
 pub async fn revoke_invitation(org_id: String, id: String, reason: String) -> Result<(), AppError> {
     crate::ssr::handlers::invitations::revoke(org_id, id, reason).await
 }
 
 /// Sends an invitation again (a new one; the old link stops working).
 /// Needs `invitations:resend`; the help desk gives a reason.
-#[server(endpoint = "invitations/resend")]
+#[server(endpoint = "invitations/resend", client = crate::api::ConsoleClient)]
 pub async fn resend_invitation(
     org_id: String,
     id: String,

@@ -8,7 +8,7 @@ use super::{AppError, MemberPage, MemberRow};
 
 /// A page of members by email: `query` matches email or name, `role` (a role
 /// name) filters. Needs `members:read` in the organization.
-#[server(endpoint = "members/list")]
+#[server(endpoint = "members/list", client = crate::api::ConsoleClient)]
 pub async fn list_members(
     org_id: String,
     query: String,
@@ -20,7 +20,7 @@ pub async fn list_members(
 
 /// Adds existing people by email (comma, space or line separated) with the
 /// roles in `roles` (comma-separated role ids). Needs `members:add`.
-#[server(endpoint = "members/add")]
+#[server(endpoint = "members/add", client = crate::api::ConsoleClient)]
 pub async fn add_members(
     org_id: String,
     emails: String,
@@ -30,7 +30,7 @@ pub async fn add_members(
 }
 
 /// Removes a member. Needs `members:remove`; the help desk gives a reason.
-#[server(endpoint = "members/remove")]
+#[server(endpoint = "members/remove", client = crate::api::ConsoleClient)]
 pub async fn remove_member(
     org_id: String,
     user_id: String,
@@ -40,7 +40,7 @@ pub async fn remove_member(
 }
 
 /// Gives a member a role. Needs `member-roles:change` and the role within the caller's ceiling.
-#[server(endpoint = "members/assign-role")]
+#[server(endpoint = "members/assign-role", client = crate::api::ConsoleClient)]
 pub async fn assign_member_role(
     org_id: String,
     user_id: String,
@@ -50,7 +50,7 @@ pub async fn assign_member_role(
 }
 
 /// Takes a role from a member. As assigning; never the last admin's admin role.
-#[server(endpoint = "members/unassign-role")]
+#[server(endpoint = "members/unassign-role", client = crate::api::ConsoleClient)]
 pub async fn unassign_member_role(
     org_id: String,
     user_id: String,

@@ -6,7 +6,7 @@ use super::{AppError, OrganizationPage, OrganizationView};
 
 /// Organizations whose name or display name contains `query`, by name.
 /// Needs `organizations:browse` (staff, help desk); a customer admin sees their own.
-#[server(endpoint = "organizations/list")]
+#[server(endpoint = "organizations/list", client = crate::api::ConsoleClient)]
 pub async fn list_organizations(
     query: String,
     after: Option<String>,
@@ -15,7 +15,7 @@ pub async fn list_organizations(
 }
 
 /// One organization. Needs `organization:read` in it.
-#[server(endpoint = "organizations/get")]
+#[server(endpoint = "organizations/get", client = crate::api::ConsoleClient)]
 pub async fn get_organization(id: String) -> Result<OrganizationView, AppError> {
     crate::ssr::handlers::get_organization(id).await
 }
@@ -24,7 +24,7 @@ pub async fn get_organization(id: String) -> Result<OrganizationView, AppError> 
 /// `metadata` is one `key=value` per line; `connections` the catalog
 /// connection ids to enable, comma-separated (empty: the tenant's first
 /// database connection, so that people can sign in).
-#[server(endpoint = "organizations/create")]
+#[server(endpoint = "organizations/create", client = crate::api::ConsoleClient)]
 pub async fn create_organization(
     name: String,
     display_name: String,
@@ -35,7 +35,7 @@ pub async fn create_organization(
 }
 
 /// Replaces the display name and the metadata. Needs `organization:update` in it.
-#[server(endpoint = "organizations/update")]
+#[server(endpoint = "organizations/update", client = crate::api::ConsoleClient)]
 pub async fn update_organization(
     id: String,
     display_name: String,
@@ -45,7 +45,7 @@ pub async fn update_organization(
 }
 
 /// Deletes an organization; `confirm` must be its name. Needs `organization:delete` in it.
-#[server(endpoint = "organizations/delete")]
+#[server(endpoint = "organizations/delete", client = crate::api::ConsoleClient)]
 pub async fn delete_organization(id: String, confirm: String) -> Result<(), AppError> {
     crate::ssr::handlers::delete_organization(id, confirm).await
 }

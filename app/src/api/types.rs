@@ -51,6 +51,8 @@ pub struct Me {
     pub organization: Option<OrganizationRow>,
     /// Every organization they may switch to (without a global role).
     pub organizations: Vec<OrganizationRow>,
+    /// The session's request token, for the sign-out form.
+    pub request_token: String,
 }
 
 /// Which of an organization's tabs the caller may open (checked on the

@@ -94,6 +94,7 @@ mod tests {
             can_look_up_people: false,
             organization: current,
             organizations: all,
+            request_token: String::new(),
         }
     }
 

@@ -20,6 +20,7 @@ pub fn UserMenu() -> impl IntoView {
                             </span>
                         </span>
                         <form method="post" action="/auth/logout">
+                            <input type="hidden" name=crate::api::REQUEST_TOKEN_FIELD value=me.request_token />
                             <button type="submit" class="text-indigo-600 hover:underline dark:text-indigo-400">"Sign out"</button>
                         </form>
                     </div>

@@ -53,6 +53,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
         } else {
             Vec::new()
         },
+        request_token: super::request_token().unwrap_or_default(),
     }))
 }
 

@@ -24,6 +24,34 @@ pub(crate) fn cookie_header() -> String {
         .unwrap_or_default()
 }
 
+/// The request-forgery token of the request's session, which the server's
+/// request guard puts in the request's extensions: pages carry it in a
+/// `<meta>` tag for the server function client and in their plain forms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestToken(pub String);
+
+/// The response header in which a page reports the nonce of its scripts to
+/// the server's security headers, which put it in the Content Security
+/// Policy and drop this header.
+pub const NONCE_HEADER: &str = "x-orgdesk-script-nonce";
+
+/// The request token of the request being served, if signed in.
+pub(crate) fn request_token() -> Option<String> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestToken>().map(|t| t.0.clone()))
+}
+
+/// Reports the nonce Leptos gave this page's scripts (see [`NONCE_HEADER`]).
+pub(crate) fn report_nonce() {
+    let nonce = leptos::nonce::use_nonce();
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    if let (Some(nonce), Some(response)) = (nonce, response)
+        && let Ok(value) = http::HeaderValue::from_str(&nonce)
+    {
+        response.insert_header(http::HeaderName::from_static(NONCE_HEADER), value);
+    }
+}
+
 /// Marks the response being rendered with a status, such as 404 for a page that does not exist.
 pub(crate) fn set_status(status: http::StatusCode) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

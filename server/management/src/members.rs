@@ -38,6 +38,9 @@ pub struct User {
     /// The connections the user signs in through.
     #[serde(default)]
     pub identities: Vec<Identity>,
+    /// Blocked from signing in (Auth0 leaves it out unless set).
+    #[serde(default)]
+    pub blocked: bool,
 }
 
 /// One of a user's identities: a connection they sign in through.

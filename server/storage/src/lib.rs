@@ -10,7 +10,7 @@ mod sessions;
 
 use orgdesk_db::{Database, DbError, Migrations};
 
-pub use sessions::PendingLogin;
+pub use sessions::{PendingLogin, StoredSession};
 
 /// The console's schema, per engine.
 pub fn migrations() -> Migrations {

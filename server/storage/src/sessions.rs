@@ -16,30 +16,81 @@ pub struct PendingLogin {
     pub organization: Option<String>,
 }
 
+/// A live session as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredSession {
+    pub data: String,
+    /// When the person's persona was last read from the identity provider
+    /// (ms); 0 after a change made through the console.
+    pub checked_at_ms: i64,
+}
+
 impl Storage {
-    /// Stores a session's data until `expires_at_ms`.
+    /// Stores a session of `user_id` until `expires_at_ms`, its persona read
+    /// at `checked_at_ms`.
     pub async fn put_session(
         &self,
         id_sha256: &str,
+        user_id: &str,
         data: &str,
+        checked_at_ms: i64,
         expires_at_ms: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)")
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, data, checked_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id_sha256)
+        .bind(user_id)
+        .bind(data)
+        .bind(checked_at_ms)
+        .bind(expires_at_ms)
+        .execute(self.db.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// A live session.
+    pub async fn session(&self, id_sha256: &str) -> Result<Option<StoredSession>, sqlx::Error> {
+        let row =
+            sqlx::query("SELECT data, checked_at FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(id_sha256)
+                .bind(now_ms())
+                .fetch_optional(self.db.pool())
+                .await?;
+        row.map(|row| {
+            Ok(StoredSession {
+                data: row.try_get("data")?,
+                checked_at_ms: row.try_get("checked_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Replaces a session's data with a persona read at `checked_at_ms`.
+    pub async fn refresh_session(
+        &self,
+        id_sha256: &str,
+        data: &str,
+        checked_at_ms: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE sessions SET data = $2, checked_at = $3 WHERE id = $1")
             .bind(id_sha256)
             .bind(data)
-            .bind(expires_at_ms)
+            .bind(checked_at_ms)
             .execute(self.db.pool())
             .await?;
         Ok(())
     }
 
-    /// A live session's data.
-    pub async fn session(&self, id_sha256: &str) -> Result<Option<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
-            .bind(id_sha256)
-            .bind(now_ms())
-            .fetch_optional(self.db.pool())
-            .await
+    /// Every session of `user_id` reads their persona again on its next
+    /// request: what the console just changed takes effect at once.
+    pub async fn persona_changed(&self, user_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE sessions SET checked_at = 0 WHERE user_id = $1")
+            .bind(user_id)
+            .execute(self.db.pool())
+            .await?;
+        Ok(())
     }
 
     pub async fn delete_session(&self, id_sha256: &str) -> Result<(), sqlx::Error> {

@@ -155,16 +155,49 @@ async fn audit_entries_start_pending_and_finish_with_outcome_and_after() {
 async fn sessions_expire_and_pending_logins_work_once() {
     let (storage, _db) = storage().await;
     let far = crate::now_ms() + 60_000;
-    storage.put_session("live", "{}", far).await.unwrap();
     storage
-        .put_session("dead", "{}", crate::now_ms() - 1)
+        .put_session("live", "auth0|a", "{}", 5, far)
         .await
         .unwrap();
-    assert_eq!(
-        storage.session("live").await.unwrap().as_deref(),
-        Some("{}")
-    );
+    storage
+        .put_session("dead", "auth0|a", "{}", 5, crate::now_ms() - 1)
+        .await
+        .unwrap();
+    let live = storage.session("live").await.unwrap().unwrap();
+    assert_eq!((live.data.as_str(), live.checked_at_ms), ("{}", 5));
     assert_eq!(storage.session("dead").await.unwrap(), None);
+
+    // A refresh replaces the data; a change made through the console makes
+    // every session of that person read their persona again.
+    storage
+        .refresh_session("live", "{\"x\":1}", 9)
+        .await
+        .unwrap();
+    let live = storage.session("live").await.unwrap().unwrap();
+    assert_eq!((live.data.as_str(), live.checked_at_ms), ("{\"x\":1}", 9));
+    storage
+        .put_session("other", "auth0|b", "{}", 7, far)
+        .await
+        .unwrap();
+    storage.persona_changed("auth0|a").await.unwrap();
+    assert_eq!(
+        storage
+            .session("live")
+            .await
+            .unwrap()
+            .unwrap()
+            .checked_at_ms,
+        0
+    );
+    assert_eq!(
+        storage
+            .session("other")
+            .await
+            .unwrap()
+            .unwrap()
+            .checked_at_ms,
+        7
+    );
     storage.delete_session("live").await.unwrap();
     assert_eq!(storage.session("live").await.unwrap(), None);
 

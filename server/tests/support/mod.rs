@@ -78,6 +78,32 @@ impl TestOrgdesk {
     }
 
     async fn sign_in(&self, email: &str, organization: Option<&str>) -> reqwest::Client {
+        let start = match organization {
+            Some(org) => format!("/auth/login?organization={org}"),
+            None => "/auth/login".to_owned(),
+        };
+        let (client, back) = self.sign_in_at(email, &start).await;
+        assert!(
+            ["/organizations", "/"].contains(&back.path()),
+            "signed in and back on the console: {back}"
+        );
+        client
+    }
+
+    /// Signs in as a demo person from a console path that starts a sign-in
+    /// (`/auth/login?…`); the client and where the browser ended up.
+    pub async fn sign_in_at(&self, email: &str, start: &str) -> (reqwest::Client, reqwest::Url) {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        self.sign_in_into(email, start, jar).await
+    }
+
+    /// [`Self::sign_in_at`] with the session's cookies in `jar`.
+    pub async fn sign_in_into(
+        &self,
+        email: &str,
+        start: &str,
+        jar: std::sync::Arc<reqwest::cookie::Jar>,
+    ) -> (reqwest::Client, reqwest::Url) {
         let password = self
             .running
             .demo_sign_ins
@@ -85,15 +111,8 @@ impl TestOrgdesk {
             .find(|(e, _)| e == email)
             .map(|(_, p)| p.clone())
             .expect("a demo person");
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        let start = match organization {
-            Some(org) => self.console(&format!("/auth/login?organization={org}")),
-            None => self.console("/auth/login"),
-        };
-        let login_page = client.get(start).send().await.unwrap();
+        let client = self.browser_with(jar.clone(), None);
+        let login_page = client.get(self.console(start)).send().await.unwrap();
         assert_eq!(login_page.url().path(), "/u/login", "sent to the provider");
         let state = login_page
             .url()
@@ -111,13 +130,52 @@ impl TestOrgdesk {
             .send()
             .await
             .unwrap();
-        assert!(
-            ["/organizations", "/"].contains(&back.url().path()),
-            "signed in and back on the console: {}",
-            back.url()
-        );
-        assert!(back.status().is_success(), "{}", back.status());
-        client
+        let token = self.request_token(&client).await;
+        (self.browser_with(jar, Some(&token)), back.url().clone())
+    }
+
+    /// A client as a browser on a console page is: a cookie store, and the
+    /// console's `Origin` on every request (as browsers send on a POST).
+    pub fn browser(&self) -> reqwest::Client {
+        self.browser_with(Default::default(), None)
+    }
+
+    /// [`Self::browser`] on a given cookie jar, sending `token` as the
+    /// console's server function client sends its page's request token.
+    pub fn browser_with(
+        &self,
+        jar: std::sync::Arc<reqwest::cookie::Jar>,
+        token: Option<&str>,
+    ) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        let origin = self.running.console_url.origin().ascii_serialization();
+        headers.insert("origin", origin.parse().unwrap());
+        if let Some(token) = token {
+            headers.insert("x-orgdesk-request-token", token.parse().unwrap());
+        }
+        reqwest::Client::builder()
+            .cookie_provider(jar)
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+
+    /// The request token a console page carries for this client's session.
+    pub async fn request_token(&self, client: &reqwest::Client) -> String {
+        let page = client
+            .get(self.console("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let marker = "name=\"orgdesk-request-token\" content=\"";
+        let start = page
+            .find(marker)
+            .expect("a signed-in page carries a request token")
+            + marker.len();
+        page[start..].split('"').next().unwrap().to_owned()
     }
 }
 
@@ -136,6 +194,34 @@ impl TestOrgdesk {
             .unwrap();
         db.close().await;
         id
+    }
+
+    /// Runs a statement on the built-in provider's database: a change made
+    /// outside the console, as Auth0's dashboard or another tool would.
+    pub async fn provider_sql(&self, sql: &str, binds: &[&str]) -> u64 {
+        let db =
+            orgdesk_db::Database::open(&self._databases.1.url, &orgdesk_provider::migrations())
+                .await
+                .unwrap();
+        let mut query = sqlx::query(sql);
+        for bind in binds {
+            query = query.bind(*bind);
+        }
+        let done = query.execute(db.pool()).await.unwrap().rows_affected();
+        db.close().await;
+        done
+    }
+
+    /// Makes every console session look as if its persona had been read
+    /// `seconds` ago (instead of waiting that long).
+    pub async fn age_sessions(&self, seconds: i64) {
+        let db = orgdesk_storage::open(&self._databases.0.url).await.unwrap();
+        sqlx::query("UPDATE sessions SET checked_at = checked_at - $1")
+            .bind(seconds * 1000)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        db.close().await;
     }
 
     /// Calls a server function with a form; the status and the JSON answer
