@@ -39,7 +39,8 @@ describe("anonymous visitors", () => {
   test("get a refusal from the server functions themselves", async () => {
     const response = await fetch(`${orgdesk.console}/api/organizations/list`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
+      // Everything a console page sends: the refusal is the service's own.
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: orgdesk.console },
       body: "query=",
     });
     assert.notEqual(response.status, 200);
@@ -121,10 +122,13 @@ describe("help desk", () => {
     assert.equal(await page.getByRole("button", { name: "Save changes" }).count(), 0);
     assert.equal(await page.getByRole("button", { name: "Delete organization" }).count(), 0);
 
-    // Calling the server function directly, with the help desk's session, is refused.
+    // Calling the server function directly, with the help desk's session and
+    // all a console page sends (its origin and request token), is refused.
     const id = page.url().split("/").pop();
+    const token = await page.locator('meta[name="orgdesk-request-token"]').getAttribute("content");
     const response = await page.request.post(`${orgdesk.console}/api/organizations/update`, {
       form: { id, display_name: "Hijacked", metadata: "" },
+      headers: { origin: orgdesk.console, "x-orgdesk-request-token": token },
     });
     assert.notEqual(response.status(), 200);
     assert.match(await response.text(), /Forbidden/);
