@@ -118,6 +118,7 @@ impl OrganizationService {
     ) -> Result<(Organization, Persona), ServiceError> {
         crate::service::load_for(
             &*self.idp,
+            &*self.audit,
             cx,
             id,
             ORGANIZATION_READ,
