@@ -803,3 +803,79 @@ async fn a_customer_admin_changes_no_member_holding_a_role_above_their_ceiling_o
         .await;
     assert_eq!(status, 200, "{answer}");
 }
+
+#[tokio::test]
+async fn a_refused_call_on_another_organization_is_in_staffs_log_only() {
+    let orgdesk = support::start_demo().await;
+    let staff = orgdesk.signed_in("staff@travel0.example").await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let jonno = orgdesk.signed_in("jonno@suzies.example").await;
+    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let adventurez = org_id(&orgdesk, &staff, "adventurez").await;
+    let suzies = org_id(&orgdesk, &staff, "suzies-rafting").await;
+
+    let (status, _) = orgdesk
+        .call(
+            &sally,
+            "members/add",
+            &[
+                ("org_id", &adventurez),
+                ("emails", "sally@metahexa.example"),
+                ("roles", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 404);
+    // A member may not list their organization's members.
+    let (status, _) = orgdesk
+        .call(
+            &jonno,
+            "members/list",
+            &[("org_id", &suzies), ("query", ""), ("role", "")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    // Nobody signed in: not recorded.
+    let anonymous = reqwest::Client::new();
+    let (status, _) = orgdesk
+        .call(
+            &anonymous,
+            "members/list",
+            &[("org_id", &adventurez), ("query", ""), ("role", "")],
+        )
+        .await;
+    assert_eq!(status, 401);
+
+    let (_, log) = orgdesk.call(&staff, "audit/list", &[]).await;
+    let refused: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["outcome"] == "refused")
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    let (sallys, jonnos) = (refused[1], refused[0]);
+    assert_eq!(sallys["actor"], "sally@metahexa.example");
+    assert_eq!(sallys["persona"], "customer admin");
+    assert_eq!(sallys["action"], "members:add");
+    assert_eq!(sallys["reason"], "not permitted");
+    assert_eq!(sallys["organization"], Value::Null);
+    assert!(
+        sallys["before"].as_str().unwrap().contains(&adventurez),
+        "the organization asked for: {sallys}"
+    );
+    assert_eq!(jonnos["actor"], "jonno@suzies.example");
+    assert_eq!(jonnos["persona"], "member");
+    assert_eq!(jonnos["action"], "members:read");
+
+    // Neither AdventureZ's log nor the bank's shows Sally's attempt.
+    for org in [&adventurez, &bank] {
+        let (_, log) = orgdesk
+            .call(&staff, "audit/organization", &[("org_id", org)])
+            .await;
+        assert!(
+            !log["entries"].to_string().contains("refused"),
+            "{org}: {log}"
+        );
+    }
+}
