@@ -835,6 +835,9 @@ async fn a_refused_call_on_another_organization_is_in_staffs_log_only() {
         )
         .await;
     assert_eq!(status, 403);
+    // Outside any organization: the catalog is staff's.
+    let (status, _) = orgdesk.call(&sally, "connections/list", &[]).await;
+    assert_eq!(status, 403);
     // Nobody signed in: not recorded.
     let anonymous = reqwest::Client::new();
     let (status, _) = orgdesk
@@ -853,8 +856,20 @@ async fn a_refused_call_on_another_organization_is_in_staffs_log_only() {
         .iter()
         .filter(|e| e["outcome"] == "refused")
         .collect();
-    assert_eq!(refused.len(), 2, "{refused:?}");
-    let (sallys, jonnos) = (refused[1], refused[0]);
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    let (catalog, jonnos, sallys) = (refused[0], refused[1], refused[2]);
+    assert_eq!(
+        (
+            &catalog["actor"],
+            &catalog["action"],
+            &catalog["organization"]
+        ),
+        (
+            &Value::from("sally@metahexa.example"),
+            &Value::from("connections:read"),
+            &Value::Null
+        )
+    );
     assert_eq!(sallys["actor"], "sally@metahexa.example");
     assert_eq!(sallys["persona"], "customer admin");
     assert_eq!(sallys["action"], "members:add");

@@ -89,7 +89,11 @@ impl AuditService {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<Entry>, crate::ServiceError> {
-        crate::policy::check(principal, crate::permissions::AUDIT_READ_ALL, None)?;
+        let cx = crate::organizations::Context {
+            principal,
+            request_id: "",
+        };
+        crate::service::authorize(&*self.log, cx, crate::permissions::AUDIT_READ_ALL, None).await?;
         self.log.list(None, before, limit).await.map_err(|error| {
             tracing::error!(%error, "audit log");
             crate::ServiceError::Internal
