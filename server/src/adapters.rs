@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use orgdesk_domain::{
     GlobalRole, OrgRef, Principal,
     ports::{
-        Branding, IdentityProvider, Invitation, Member, NewInvitation, Organization,
-        OrganizationFields, People, Person, PortError, RoleRef,
+        Branding, Connection, Connections, IdentityProvider, Invitation, Member, NewInvitation,
+        Organization, OrganizationFields, People, Person, PortError, RoleRef,
     },
 };
 use orgdesk_management::{
@@ -303,6 +303,28 @@ impl People for ManagementPeople {
             .await
             .map_err(port_error)?;
         Ok(orgs.into_iter().map(org_ref).collect())
+    }
+
+    async fn user_roles(&self, user_id: &str) -> Result<Vec<RoleRef>, PortError> {
+        let roles = self
+            .api
+            .client
+            .user_roles(user_id)
+            .await
+            .map_err(port_error)?;
+        Ok(roles.into_iter().map(role_ref).collect())
+    }
+
+    async fn enabled_connection_settings(
+        &self,
+        org_id: &str,
+    ) -> Result<Vec<Connection>, PortError> {
+        // At most ten (Auth0's limit per organization): one read each.
+        let mut settings = Vec::new();
+        for enabled in self.api.enabled_connections(org_id).await? {
+            settings.push(self.api.connection(&enabled.connection_id).await?);
+        }
+        Ok(settings)
     }
 
     async fn roles(&self) -> Result<Vec<RoleRef>, PortError> {

@@ -295,3 +295,159 @@ async fn the_help_desk_resends_with_a_reason_the_admin_reads_it_and_revoked_link
         .await;
     assert_eq!(status, 404);
 }
+
+/// `n` addresses at the bank's domain, from `first`, one per line.
+fn addresses(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("guest{i}@metahexa.example"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn invite(
+    orgdesk: &TestOrgdesk,
+    client: &reqwest::Client,
+    org: &str,
+    emails: &str,
+) -> (u16, Value) {
+    orgdesk
+        .call(
+            client,
+            "invitations/create",
+            &[
+                ("org_id", org),
+                ("emails", emails),
+                ("roles", ""),
+                ("connection_id", ""),
+                ("ttl_days", "7"),
+            ],
+        )
+        .await
+}
+
+/// The staff's global audit log, newest first.
+async fn global_log(orgdesk: &TestOrgdesk) -> Vec<Value> {
+    let staff = orgdesk.signed_in("staff@travel0.example").await;
+    let (status, log) = orgdesk.call(&staff, "audit/list", &[]).await;
+    assert_eq!(status, 200, "{log}");
+    log.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn an_admin_sends_at_most_100_invitations_a_minute_and_a_request_that_does_not_fit_sends_none()
+ {
+    let orgdesk = support::start_demo().await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let (_, me) = orgdesk.call(&sally, "current-user", &[]).await;
+    let bank = me["organization"]["id"].as_str().unwrap().to_owned();
+
+    for (first, n) in [(0, 50), (50, 10)] {
+        let (status, answer) = invite(&orgdesk, &sally, &bank, &addresses(first, n)).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    // 60 sent: 50 more do not fit, and none of them is sent.
+    let (status, answer) = invite(&orgdesk, &sally, &bank, &addresses(60, 50)).await;
+    assert_eq!(status, 429, "{answer}");
+    let message = answer["TooManyRequests"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("At most 100 invitations a minute. Nothing was sent; try again in "),
+        "{message}"
+    );
+    assert!(
+        answer["TooManyRequests"]["retry_after_secs"]
+            .as_u64()
+            .unwrap()
+            <= 60
+    );
+    assert_eq!(invitations(&orgdesk, &sally, &bank).await.len(), 60);
+
+    // 39 fit; then two requests race for the last one: one of them gets it.
+    let (status, answer) = invite(&orgdesk, &sally, &bank, &addresses(60, 39)).await;
+    assert_eq!(status, 200, "{answer}");
+    let (last_a, last_b) = (addresses(99, 1), addresses(100, 1));
+    let (a, b) = tokio::join!(
+        invite(&orgdesk, &sally, &bank, &last_a),
+        invite(&orgdesk, &sally, &bank, &last_b),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [200, 429], "{a:?} {b:?}");
+    assert_eq!(invitations(&orgdesk, &sally, &bank).await.len(), 100);
+
+    // Each refusal is in the log, as Sally's, refused, with why.
+    let refused: Vec<Value> = global_log(&orgdesk)
+        .await
+        .into_iter()
+        .filter(|e| e["action"] == "invitation.create" && e["outcome"] == "refused")
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused.iter().all(|e| {
+        e["actor"] == "sally@metahexa.example"
+            && e["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("At most 100 invitations a minute")
+    }));
+}
+
+#[tokio::test]
+async fn an_address_gets_at_most_five_invitation_emails_an_hour_creates_and_resends_together() {
+    let orgdesk = support::start_demo().await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let (_, me) = orgdesk.call(&sally, "current-user", &[]).await;
+    let bank = me["organization"]["id"].as_str().unwrap().to_owned();
+    let (status, created) = invite(&orgdesk, &sally, &bank, "pat.new@metahexa.example").await;
+    assert_eq!(status, 200, "{created}");
+    let mut id = created[0]["id"].as_str().unwrap().to_owned();
+    for _ in 0..4 {
+        let (status, resent) = orgdesk
+            .call(
+                &sally,
+                "invitations/resend",
+                &[("org_id", &bank), ("id", &id), ("reason", "")],
+            )
+            .await;
+        assert_eq!(status, 200, "{resent}");
+        id = resent["id"].as_str().unwrap().to_owned();
+    }
+    // Five emails: a sixth is refused, as a resend or a new invitation,
+    // and the pending invitation stays as it was.
+    let (status, answer) = orgdesk
+        .call(
+            &sally,
+            "invitations/resend",
+            &[("org_id", &bank), ("id", &id), ("reason", "")],
+        )
+        .await;
+    assert_eq!(status, 429, "{answer}");
+    assert!(
+        answer["TooManyRequests"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(
+                "pat.new@metahexa.example was sent 5 invitation emails in the last hour, the most allowed."
+            ),
+        "{answer}"
+    );
+    let (status, answer) = invite(
+        &orgdesk,
+        &sally,
+        &bank,
+        "someone.else@metahexa.example, pat.new@metahexa.example",
+    )
+    .await;
+    assert_eq!(status, 429, "{answer}");
+    let list = invitations(&orgdesk, &sally, &bank).await;
+    assert_eq!(
+        status_of(&list, "someone.else@metahexa.example"),
+        Vec::<&str>::new()
+    );
+    let live = list.iter().find(|i| i["id"] == id.as_str()).unwrap();
+    assert_eq!(live["status"], "pending");
+    let log = global_log(&orgdesk).await;
+    assert!(
+        log.iter()
+            .any(|e| e["action"] == "invitation.resend" && e["outcome"] == "refused"),
+        "{log:?}"
+    );
+}

@@ -78,6 +78,46 @@ async fn role_id(orgdesk: &TestOrgdesk, client: &reqwest::Client, org: &str, nam
         .unwrap_or_else(|| panic!("no role {name} in {page}"))
 }
 
+/// Staff create an enterprise (OIDC) connection that speaks for `domain`
+/// and enable it for the organization.
+async fn enable_enterprise_connection(
+    orgdesk: &TestOrgdesk,
+    staff: &reqwest::Client,
+    org: &str,
+    domain: &str,
+) {
+    let name = format!("idp-{}", domain.replace('.', "-"));
+    let (status, id) = orgdesk
+        .call(
+            staff,
+            "connections/create",
+            &[
+                ("name", name.as_str()),
+                ("display_name", "Their IdP"),
+                ("strategy", "oidc"),
+                ("issuer", "https://login.metahexa.example/"),
+                ("client_id", "orgdesk"),
+                ("client_secret", "a-secret-value"),
+                ("scope", "openid profile email"),
+                ("domains", domain),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{id}");
+    let (status, body) = orgdesk
+        .call(
+            staff,
+            "organization-connections/enable",
+            &[
+                ("org_id", org),
+                ("connection_id", id.as_str().unwrap()),
+                ("show_as_button", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
 fn names(roles: &[&str]) -> Vec<String> {
     roles.iter().map(|r| r.to_string()).collect()
 }
@@ -254,7 +294,9 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         "{answer}"
     );
 
-    // Adding existing people by email: all known, or nothing changes.
+    // Adding existing people by email: Jonno is Suzie's, not the bank's, so
+    // Sally invites him (this pinned the delegation hole of issue 8: she
+    // used to add him straight away); nothing changes.
     let (status, answer) = orgdesk
         .call(
             &sally,
@@ -271,36 +313,19 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         (400, "emails"),
         "{answer}"
     );
-    assert!(answer.to_string().contains("nobody@nowhere.example"));
+    assert_eq!(
+        answer["Invalid"]["message"],
+        "jonno@suzies.example, nobody@nowhere.example can't be added directly: invite them instead."
+    );
+    assert!(!answer.to_string().contains(&jonno), "no user id: {answer}");
     assert_eq!(
         members(&orgdesk, &sally, &bank, "jonno", "").await.len(),
         0,
         "nothing changed"
     );
-    let (status, answer) = orgdesk
-        .call(
-            &sally,
-            "members/add",
-            &[
-                ("org_id", &bank),
-                ("emails", "Jonno@Suzies.example"),
-                ("roles", &admin),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{answer}");
-    assert_eq!(
-        members(&orgdesk, &sally, &bank, "jonno", "").await,
-        [("jonno@suzies.example".into(), names(&["Org Admin"]))]
-    );
-    // Jonno's membership of Suzie's is untouched: roles are per organization.
-    let suzies = org_id(&orgdesk, &staff, "suzies-rafting").await;
-    assert_eq!(
-        members(&orgdesk, &staff, &suzies, "", "").await,
-        [("jonno@suzies.example".into(), names(&["Org Member"]))]
-    );
 
-    // Now there is another admin, Sally may step down, and remove Pat.
+    // Sally may remove Pat; and, since the bank's own IdP speaks for
+    // metahexa.example, add Pat back directly, as an admin.
     let (status, _) = orgdesk
         .call(
             &sally,
@@ -310,6 +335,25 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         .await;
     assert_eq!(status, 200);
     assert!(members(&orgdesk, &sally, &bank, "pat", "").await.is_empty());
+    enable_enterprise_connection(&orgdesk, &staff, &bank, "metahexa.example").await;
+    let (status, answer) = orgdesk
+        .call(
+            &sally,
+            "members/add",
+            &[
+                ("org_id", &bank),
+                ("emails", "Pat@MetaHexa.example"),
+                ("roles", &admin),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        members(&orgdesk, &sally, &bank, "pat", "").await,
+        [("pat@metahexa.example".into(), names(&["Org Admin"]))]
+    );
+
+    // Now there is another admin, Sally may step down.
     let (status, answer) = orgdesk
         .call(
             &sally,
@@ -322,7 +366,6 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         )
         .await;
     assert_eq!(status, 200, "{answer}");
-    let _ = jonno;
 
     // Every change is in the bank's audit log, as Sally the customer admin.
     let (_, log) = orgdesk
@@ -338,16 +381,20 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
         actions,
         [
             "member.role.unassign",
-            "member.remove",
             "members.add",
+            "organization.connection.enable",
+            "member.remove",
             "member.role.unassign",
             "member.role.assign"
         ]
     );
+    // Staff enabled the bank's IdP; every member change was Sally's.
     assert!(
         entries
             .iter()
-            .filter(|e| e["outcome"] == "succeeded")
+            .filter(
+                |e| e["outcome"] == "succeeded" && e["action"] != "organization.connection.enable"
+            )
             .all(|e| e["persona"] == "customer admin" && e["actor"] == "sally@metahexa.example")
     );
 }
@@ -595,4 +642,263 @@ async fn an_admin_of_two_organizations_acts_in_the_one_signed_in_to_and_switches
         .unwrap();
     let body = refused.text().await.unwrap();
     assert!(body.contains("did not let you in"), "{body}");
+}
+
+/// The answer to a customer admin's add, with the address taken out.
+fn without(answer: &Value, email: &str) -> String {
+    answer.to_string().replace(email, "ADDRESS")
+}
+
+#[tokio::test]
+async fn a_customer_admin_adds_only_people_provably_theirs_and_learns_nothing_of_other_addresses() {
+    let orgdesk = support::start_demo().await;
+    let staff = orgdesk.signed_in("staff@travel0.example").await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let before = members(&orgdesk, &staff, &bank, "", "").await;
+    // The bank's IdP speaks for metahexa.example only.
+    enable_enterprise_connection(&orgdesk, &staff, &bank, "metahexa.example").await;
+
+    // Another organization's admin, staff, and nobody at all: one answer,
+    // one status, no name and no user id.
+    let refusal = |email: &str| format!("{email} can't be added directly: invite them instead.");
+    let mut answers = Vec::new();
+    for email in [
+        "sumana@adventurez.example",
+        "staff@travel0.example",
+        "nobody@nowhere.example",
+        "nobody@metahexa.example",
+    ] {
+        let (status, answer) = orgdesk
+            .call(
+                &sally,
+                "members/add",
+                &[("org_id", &bank), ("emails", email), ("roles", "")],
+            )
+            .await;
+        assert_eq!(
+            (status, invalid_field(&answer)),
+            (400, "emails"),
+            "{email}: {answer}"
+        );
+        assert_eq!(answer["Invalid"]["message"], refusal(email), "{email}");
+        assert!(!answer.to_string().contains("auth0|"), "{email}: {answer}");
+        answers.push(without(&answer, email));
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+
+    // Even where the bank's IdP would speak for Travel0's domain, staff and
+    // the help desk (tenant-wide roles) are not the bank's to add.
+    enable_enterprise_connection(&orgdesk, &staff, &bank, "travel0.example").await;
+    for email in ["staff@travel0.example", "helpdesk@travel0.example"] {
+        let (status, answer) = orgdesk
+            .call(
+                &sally,
+                "members/add",
+                &[("org_id", &bank), ("emails", email), ("roles", "")],
+            )
+            .await;
+        assert_eq!(status, 400, "{email}: {answer}");
+        assert_eq!(answer["Invalid"]["message"], refusal(email), "{email}");
+    }
+    assert_eq!(
+        members(&orgdesk, &staff, &bank, "", "").await,
+        before,
+        "nothing changed"
+    );
+
+    // Staff keep adding anyone with an account directly.
+    let (status, answer) = orgdesk
+        .call(
+            &staff,
+            "members/add",
+            &[
+                ("org_id", &bank),
+                ("emails", "sumana@adventurez.example"),
+                ("roles", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer[0]["email"], "sumana@adventurez.example");
+    let (status, answer) = orgdesk
+        .call(
+            &staff,
+            "members/add",
+            &[
+                ("org_id", &bank),
+                ("emails", "nobody@nowhere.example"),
+                ("roles", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(answer.to_string().contains("No account has"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_customer_admin_changes_no_member_holding_a_role_above_their_ceiling_on_any_path() {
+    let orgdesk = support::start_demo().await;
+    let staff = orgdesk.signed_in("staff@travel0.example").await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let olu = user_id(&orgdesk, &staff, "olu@metahexa.example").await;
+    let admin = role_id(&orgdesk, &staff, &bank, "Org Admin").await;
+    let member = role_id(&orgdesk, &staff, &bank, "Org Member").await;
+    // Olu, Account Owner (only staff grant it), is made an Org Admin by staff.
+    let (status, answer) = orgdesk
+        .call(
+            &staff,
+            "members/assign-role",
+            &[("org_id", &bank), ("user_id", &olu), ("role_id", &admin)],
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let olus_roles = names(&["Account Owner", "Org Admin", "Org Member"]);
+
+    // Every path that changes Olu is refused to Sally, with the same reason.
+    for (endpoint, extra) in [
+        ("members/unassign-role", ("role_id", admin.as_str())),
+        ("members/unassign-role", ("role_id", member.as_str())),
+        ("members/assign-role", ("role_id", admin.as_str())),
+        ("members/remove", ("reason", "")),
+    ] {
+        let (status, answer) = orgdesk
+            .call(
+                &sally,
+                endpoint,
+                &[("org_id", &bank), ("user_id", &olu), extra],
+            )
+            .await;
+        assert_eq!(
+            (status, invalid_field(&answer)),
+            (400, "member"),
+            "{endpoint} {extra:?}: {answer}"
+        );
+        assert!(answer.to_string().contains("Account Owner"), "{answer}");
+    }
+    // Adding Olu again (with a role) is a change to Olu too.
+    enable_enterprise_connection(&orgdesk, &staff, &bank, "metahexa.example").await;
+    let (status, answer) = orgdesk
+        .call(
+            &sally,
+            "members/add",
+            &[
+                ("org_id", &bank),
+                ("emails", "olu@metahexa.example"),
+                ("roles", &admin),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, invalid_field(&answer)),
+        (400, "emails"),
+        "{answer}"
+    );
+    assert_eq!(
+        members(&orgdesk, &staff, &bank, "olu", "").await,
+        [("olu@metahexa.example".into(), olus_roles)],
+        "nothing changed"
+    );
+
+    // Staff are not limited.
+    let (status, answer) = orgdesk
+        .call(
+            &staff,
+            "members/unassign-role",
+            &[("org_id", &bank), ("user_id", &olu), ("role_id", &admin)],
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+}
+
+#[tokio::test]
+async fn a_refused_call_on_another_organization_is_in_staffs_log_only() {
+    let orgdesk = support::start_demo().await;
+    let staff = orgdesk.signed_in("staff@travel0.example").await;
+    let sally = orgdesk.signed_in("sally@metahexa.example").await;
+    let jonno = orgdesk.signed_in("jonno@suzies.example").await;
+    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let adventurez = org_id(&orgdesk, &staff, "adventurez").await;
+    let suzies = org_id(&orgdesk, &staff, "suzies-rafting").await;
+
+    let (status, _) = orgdesk
+        .call(
+            &sally,
+            "members/add",
+            &[
+                ("org_id", &adventurez),
+                ("emails", "sally@metahexa.example"),
+                ("roles", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, 404);
+    // A member may not list their organization's members.
+    let (status, _) = orgdesk
+        .call(
+            &jonno,
+            "members/list",
+            &[("org_id", &suzies), ("query", ""), ("role", "")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    // Outside any organization: the catalog is staff's.
+    let (status, _) = orgdesk.call(&sally, "connections/list", &[]).await;
+    assert_eq!(status, 403);
+    // Nobody signed in: not recorded.
+    let anonymous = reqwest::Client::new();
+    let (status, _) = orgdesk
+        .call(
+            &anonymous,
+            "members/list",
+            &[("org_id", &adventurez), ("query", ""), ("role", "")],
+        )
+        .await;
+    assert_eq!(status, 401);
+
+    let (_, log) = orgdesk.call(&staff, "audit/list", &[]).await;
+    let refused: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["outcome"] == "refused")
+        .collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    let (catalog, jonnos, sallys) = (refused[0], refused[1], refused[2]);
+    assert_eq!(
+        (
+            &catalog["actor"],
+            &catalog["action"],
+            &catalog["organization"]
+        ),
+        (
+            &Value::from("sally@metahexa.example"),
+            &Value::from("connections:read"),
+            &Value::Null
+        )
+    );
+    assert_eq!(sallys["actor"], "sally@metahexa.example");
+    assert_eq!(sallys["persona"], "customer admin");
+    assert_eq!(sallys["action"], "members:add");
+    assert_eq!(sallys["reason"], "not permitted");
+    assert_eq!(sallys["organization"], Value::Null);
+    assert!(
+        sallys["before"].as_str().unwrap().contains(&adventurez),
+        "the organization asked for: {sallys}"
+    );
+    assert_eq!(jonnos["actor"], "jonno@suzies.example");
+    assert_eq!(jonnos["persona"], "member");
+    assert_eq!(jonnos["action"], "members:read");
+
+    // Neither AdventureZ's log nor the bank's shows Sally's attempt.
+    for org in [&adventurez, &bank] {
+        let (_, log) = orgdesk
+            .call(&staff, "audit/organization", &[("org_id", org)])
+            .await;
+        assert!(
+            !log["entries"].to_string().contains("refused"),
+            "{org}: {log}"
+        );
+    }
 }

@@ -24,6 +24,12 @@ pub enum AppError {
     },
     #[error("{0}")]
     Conflict(String),
+    /// A limit was reached and nothing was done; the message says when to try again.
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("The identity provider is unavailable; nothing was changed. Try again shortly.")]
     Unavailable,
     #[error("Something went wrong; it has been logged.")]

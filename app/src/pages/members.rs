@@ -112,7 +112,8 @@ fn Members(
         status,
     };
     let add_form = page.can_add.then(|| {
-        view! { <AddPeople org_id=org.id.clone() grantable=page.grantable.clone() add /> }
+        let staff = page.persona == "staff";
+        view! { <AddPeople org_id=org.id.clone() grantable=page.grantable.clone() staff add /> }
     });
 
     view! {
@@ -411,11 +412,14 @@ fn AssignForm(
     }
 }
 
-/// The form for adding people who already have an account.
+/// The form for adding people who already have an account: anyone, for
+/// staff; for a customer admin, only people at the email domains of the
+/// organization's own enterprise connections (everyone else is invited).
 #[component]
 fn AddPeople(
     org_id: String,
     grantable: Vec<RoleOption>,
+    staff: bool,
     add: ServerAction<AddMembers>,
 ) -> impl IntoView {
     let chosen = RwSignal::new(Vec::<String>::new());
@@ -438,11 +442,17 @@ fn AddPeople(
     let error = move || add.value().get().and_then(Result::err);
     let field = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
     let invitations = format!("/organizations/{org_id}/invitations");
+    let invite_link = invitations.clone();
     view! {
         <section aria-labelledby="add-people-title" class="mt-10 max-w-xl">
             <h2 id="add-people-title" class="text-lg font-semibold">"Add people"</h2>
             <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                "For people who already have an account. To bring in someone new, "
+                {if staff {
+                    "For people who already have an account. To bring in someone new, "
+                } else {
+                    "For people at your organization's own email domains (those of its \
+                     single sign-on connection) who already have an account. Anyone else: "
+                }}
                 <a href=invitations class=LINK>"send an invitation"</a> "."
             </p>
             <ActionForm action=add node_ref=form attr:novalidate="" attr:id="add-members" attr:class="mt-4 space-y-5">
@@ -456,6 +466,12 @@ fn AddPeople(
                         "One or more, separated by commas, spaces or new lines."
                     </p>
                     {move || view! { <FieldError id="add-emails-error" message=field("emails")() /> }}
+                    {move || (!staff && field("emails")().is_some()).then(|| view! {
+                        <p class="mt-1 text-sm">
+                            <a href=invite_link.clone() class=LINK>"Invite them instead"</a>
+                            ": they join when they accept."
+                        </p>
+                    })}
                 </div>
                 <RoleChoice prefix="add-role" grantable chosen error=Signal::derive(field("roles")) />
                 <input type="hidden" name="roles" value=roles_value />
@@ -553,6 +569,12 @@ mod tests {
         assert!(!html.contains(r#"<option value="rol_a">"#));
         assert!(html.contains(r#"data-action="remove""#));
         assert!(html.contains(r#"id="add-members""#));
+        // A customer admin is told plainly whom they may add, and to invite the rest.
+        assert!(
+            html.contains("your organization&#x27;s own email domains")
+                || html.contains("your organization's own email domains"),
+            "{html}"
+        );
         assert!(html.contains(
             r#"href="/organizations/org_1/members?q=pat&amp;role=admin&amp;after=pat%40metahexa.example""#
         ), "{html}");

@@ -143,6 +143,7 @@ impl From<ServiceError> for AppError {
             ServiceError::Forbidden => StatusCode::FORBIDDEN,
             ServiceError::Invalid { .. } => StatusCode::BAD_REQUEST,
             ServiceError::Conflict(_) => StatusCode::CONFLICT,
+            ServiceError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ServiceError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         });
@@ -152,6 +153,13 @@ impl From<ServiceError> for AppError {
             ServiceError::Forbidden => AppError::Forbidden,
             ServiceError::Invalid { field, message } => AppError::Invalid { field, message },
             ServiceError::Conflict(message) => AppError::Conflict(message),
+            ServiceError::TooManyRequests {
+                message,
+                retry_after_secs,
+            } => AppError::TooManyRequests {
+                message,
+                retry_after_secs,
+            },
             ServiceError::Unavailable => AppError::Unavailable,
             ServiceError::Internal => AppError::Internal,
         }

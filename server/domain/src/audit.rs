@@ -13,6 +13,8 @@ pub enum Outcome {
     Pending,
     Succeeded,
     Failed,
+    /// The console refused it before anything was asked (not permitted, a limit).
+    Refused,
 }
 
 impl Outcome {
@@ -21,6 +23,7 @@ impl Outcome {
             Outcome::Pending => "pending",
             Outcome::Succeeded => "succeeded",
             Outcome::Failed => "failed",
+            Outcome::Refused => "refused",
         }
     }
 
@@ -28,6 +31,7 @@ impl Outcome {
         match value {
             "succeeded" => Outcome::Succeeded,
             "failed" => Outcome::Failed,
+            "refused" => Outcome::Refused,
             _ => Outcome::Pending,
         }
     }
@@ -85,7 +89,11 @@ impl AuditService {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<Entry>, crate::ServiceError> {
-        crate::policy::check(principal, crate::permissions::AUDIT_READ_ALL, None)?;
+        let cx = crate::organizations::Context {
+            principal,
+            request_id: "",
+        };
+        crate::service::authorize(&*self.log, cx, crate::permissions::AUDIT_READ_ALL, None).await?;
         self.log.list(None, before, limit).await.map_err(|error| {
             tracing::error!(%error, "audit log");
             crate::ServiceError::Internal
@@ -101,8 +109,18 @@ impl AuditService {
         before: Option<i64>,
         limit: u32,
     ) -> Result<(Vec<Entry>, crate::Persona), crate::ServiceError> {
-        let persona =
-            crate::policy::check(principal, crate::permissions::AUDIT_READ_ORG, Some(org_id))?;
+        // Refusals are recorded, as in every service (no request id here).
+        let cx = crate::organizations::Context {
+            principal,
+            request_id: "",
+        };
+        let persona = crate::service::authorize(
+            &*self.log,
+            cx,
+            crate::permissions::AUDIT_READ_ORG,
+            Some(org_id),
+        )
+        .await?;
         let entries = self
             .log
             .list(Some(org_id), before, limit)

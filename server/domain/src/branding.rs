@@ -74,6 +74,7 @@ impl BrandingService {
     ) -> Result<(Organization, Persona), ServiceError> {
         load_for(
             &*self.orgs,
+            &*self.audit,
             cx,
             org_id,
             BRANDING_READ,
@@ -93,6 +94,7 @@ impl BrandingService {
     ) -> Result<Organization, ServiceError> {
         let (org, persona) = load_for(
             &*self.orgs,
+            &*self.audit,
             cx,
             org_id,
             BRANDING_READ,

@@ -20,6 +20,12 @@ pub enum ServiceError {
     },
     #[error("{0}")]
     Conflict(String),
+    /// A limit was reached; nothing was done. Says when to try again.
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("The identity provider is unavailable; nothing was changed. Try again shortly.")]
     Unavailable,
     #[error("Something went wrong; it has been logged.")]

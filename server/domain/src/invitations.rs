@@ -11,16 +11,21 @@ use serde_json::json;
 
 use crate::{
     Persona, ServiceError,
+    limits::spend_invitations,
     organizations::Context,
     permissions::*,
     ports::{
         AuditLog, IdentityProvider, Invitation, InvitationLog, NewInvitation, Organization, People,
-        PortError, RoleRef, SentInvitation,
+        PortError, RoleRef, SendBudget, SentInvitation,
     },
     reason::reason_for,
     roles::{RoleChoices, RoleRules},
-    service::{Change, audited, internal, load_for, parse_emails, port_error},
+    service::{Change, audited, internal, load_for, parse_emails, port_error, refused},
 };
+
+/// Proof that a request's sends fit the budget: [`InvitationService::send`]
+/// takes one, and only [`InvitationService::spend`] makes it.
+struct Spent(());
 
 /// At most this many emails in one request.
 pub const MAX_INVITE: usize = 50;
@@ -76,6 +81,8 @@ pub struct InvitationService {
     orgs: Arc<dyn IdentityProvider>,
     people: Arc<dyn People>,
     log: Arc<dyn InvitationLog>,
+    /// Every send spends from it first (the same database as `log`).
+    budget: Arc<dyn SendBudget>,
     audit: Arc<dyn AuditLog>,
     rules: RoleRules,
 }
@@ -102,6 +109,7 @@ impl InvitationService {
         Self {
             orgs,
             people,
+            budget: log.clone(),
             log,
             audit,
             rules,
@@ -116,6 +124,7 @@ impl InvitationService {
     ) -> Result<(Organization, Persona), ServiceError> {
         load_for(
             &*self.orgs,
+            &*self.audit,
             cx,
             org_id,
             INVITATIONS_READ,
@@ -246,6 +255,15 @@ impl InvitationService {
             .pick(role_ids)?;
         let connection_id = connection_id.map(str::trim).filter(|c| !c.is_empty());
         let inviter = cx.principal.expect("checked");
+        let change = Change {
+            cx,
+            persona,
+            org: &org,
+            action: "invitation.create",
+            before: Some(json!({ "emails": emails })),
+            reason: None,
+        };
+        let spent = self.spend(change, &emails).await?;
         let mut created: Vec<InvitationView> = Vec::new();
         for email in emails {
             let new = NewInvitation {
@@ -255,7 +273,10 @@ impl InvitationService {
                 connection_id: connection_id.map(str::to_owned),
                 ttl_sec: ttl_days * 86_400,
             };
-            match self.send(cx, persona, &org, &new, &roles, None).await {
+            match self
+                .send(&spent, cx, persona, &org, &new, &roles, None)
+                .await
+            {
                 Ok(view) => created.push(view),
                 Err(error) => {
                     for view in &created {
@@ -271,9 +292,33 @@ impl InvitationService {
         Ok(created)
     }
 
+    /// Reserves the sends of a request, to `emails`, before the first is
+    /// made: all fit, or the refusal is recorded (as `change`) and nothing is sent.
+    async fn spend(&self, change: Change<'_>, emails: &[String]) -> Result<Spent, ServiceError> {
+        let actor = change.cx.principal.expect("checked");
+        match spend_invitations(
+            &*self.budget,
+            &actor.user_id,
+            &change.org.id,
+            emails,
+            now_ms(),
+        )
+        .await
+        {
+            Ok(()) => Ok(Spent(())),
+            Err(limit @ ServiceError::TooManyRequests { .. }) => {
+                Err(refused(&*self.audit, change, limit).await?)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
     /// Creates one invitation, recorded in the audit log and the console's log.
+    /// It needs the request's [`Spent`].
+    #[allow(clippy::too_many_arguments)]
     async fn send(
         &self,
+        _spent: &Spent,
         cx: Context<'_>,
         persona: Persona,
         org: &Organization,
@@ -409,8 +454,25 @@ impl InvitationService {
             connection_id: old.connection_id.clone(),
             ttl_sec: lifetime_sec,
         };
+        let change = Change {
+            cx,
+            persona,
+            org: &org,
+            action: "invitation.resend",
+            before: Some(json!({"invitation_id": old.id, "email": old.email})),
+            reason: reason.clone(),
+        };
+        let spent = self.spend(change, std::slice::from_ref(&old.email)).await?;
         let view = self
-            .send(cx, persona, &org, &new, &roles, Some((&old.id, reason)))
+            .send(
+                &spent,
+                cx,
+                persona,
+                &org,
+                &new,
+                &roles,
+                Some((&old.id, reason)),
+            )
             .await?;
         if let Err(error) = self.people.delete_invitation(&org.id, &old.id).await {
             // Two live links for one person is harmless (either works once);

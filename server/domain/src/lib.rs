@@ -11,6 +11,7 @@ pub mod branding;
 pub mod connections;
 pub mod error;
 pub mod invitations;
+pub mod limits;
 pub mod members;
 pub mod organizations;
 pub mod people;

@@ -112,6 +112,8 @@ pub trait AuditLog: Send + Sync {
         outcome: Outcome,
         after: Option<serde_json::Value>,
     ) -> Result<(), PortError>;
+    /// Records an attempt the console refused (outcome `refused`), in one write.
+    async fn refused(&self, entry: &NewEntry) -> Result<(), PortError>;
     /// Newest first, before the entry `before`; only one organization's when `org_id` is given.
     async fn list(
         &self,
@@ -178,6 +180,12 @@ pub trait People: Send + Sync {
     async fn user(&self, user_id: &str) -> Result<Person, PortError>;
     /// The organizations a person belongs to.
     async fn user_organizations(&self, user_id: &str) -> Result<Vec<OrgRef>, PortError>;
+    /// A person's tenant-wide roles (outside any organization: staff, help desk).
+    async fn user_roles(&self, user_id: &str) -> Result<Vec<RoleRef>, PortError>;
+    /// The catalog connections an organization enables, with their settings
+    /// (never a secret): what speaks for the email domains of its people.
+    async fn enabled_connection_settings(&self, org_id: &str)
+    -> Result<Vec<Connection>, PortError>;
     /// Every role of the tenant.
     async fn roles(&self) -> Result<Vec<RoleRef>, PortError>;
     /// A member's roles in an organization; `NotFound` when not a member.
@@ -270,8 +278,38 @@ pub struct SentInvitation {
     pub replaced_by: Option<String>,
 }
 
+/// One key's share of a [`SendBudget::spend`]: `amount` more under `key`,
+/// where at most `max` fit in any `window_ms`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ask {
+    pub key: String,
+    pub amount: u32,
+    pub max: u32,
+    pub window_ms: i64,
+}
+
+/// What a [`SendBudget::spend`] answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Spent {
+    /// Every ask was reserved.
+    Granted,
+    /// Nothing was reserved: the ask with `key` does not fit before `retry_at_ms`.
+    Refused { key: String, retry_at_ms: i64 },
+}
+
+/// Sliding-window counters of what was sent, in the console's database
+/// (shared by every console process).
 #[async_trait]
-pub trait InvitationLog: Send + Sync {
+pub trait SendBudget: Send + Sync {
+    /// Reserves every ask at `now_ms`, all or none, atomically: two callers
+    /// (in any processes) never both take the last of a budget.
+    async fn spend(&self, asks: &[Ask], now_ms: i64) -> Result<Spent, PortError>;
+}
+
+/// The console's invitation records live beside the send budget they spend
+/// from, in the same database.
+#[async_trait]
+pub trait InvitationLog: SendBudget + Send + Sync {
     async fn record(&self, sent: &SentInvitation) -> Result<(), PortError>;
     async fn revoked(
         &self,

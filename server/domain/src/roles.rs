@@ -62,6 +62,11 @@ impl RoleChoices {
     }
 }
 
+/// Whether `persona` acts within a ceiling: everyone but staff and the help desk.
+pub fn has_ceiling(persona: Persona) -> bool {
+    !matches!(persona, Persona::Staff | Persona::HelpDesk)
+}
+
 /// The role names that carry meaning for the console.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleRules {
@@ -111,6 +116,26 @@ impl RoleRules {
             }
             Persona::HelpDesk | Persona::Member => Vec::new(),
         }
+    }
+
+    /// The first role that puts a person above what `persona` may change:
+    /// for a customer admin, any role of `held` (in the organization, or
+    /// tenant-wide) that is not among the roles they may grant there
+    /// (`grantable`). Staff are not limited; neither is the help desk, whose
+    /// few changes each carry a written reason. Every change to a member goes
+    /// through this one check (see `members::reach`).
+    pub fn above_ceiling<'a>(
+        &self,
+        persona: Persona,
+        grantable: &[RoleRef],
+        held: &'a [String],
+    ) -> Option<&'a str> {
+        if !has_ceiling(persona) {
+            return None;
+        }
+        held.iter()
+            .find(|name| !grantable.iter().any(|r| &r.name == *name))
+            .map(String::as_str)
     }
 }
 
@@ -189,5 +214,53 @@ mod tests {
             r.grantable(Persona::Member, &org_roles, &held(&["Org Member"]))
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_customer_admin_reaches_only_people_whose_every_role_they_could_grant() {
+        let r = rules();
+        let grantable = ["Org Admin", "Org Member"].map(role).to_vec();
+        let held = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        // (case, persona, the person's roles, the role above the ceiling)
+        let cases: &[(&str, Persona, Vec<String>, Option<&str>)] = &[
+            (
+                "within: only roles the admin grants",
+                Persona::CustomerAdmin,
+                held(&["Org Admin", "Org Member"]),
+                None,
+            ),
+            ("no roles at all", Persona::CustomerAdmin, vec![], None),
+            (
+                "a role only staff grant",
+                Persona::CustomerAdmin,
+                held(&["Org Admin", "Account Owner"]),
+                Some("Account Owner"),
+            ),
+            (
+                "a delegable role the admin does not hold",
+                Persona::CustomerAdmin,
+                held(&["Billing Viewer"]),
+                Some("Billing Viewer"),
+            ),
+            (
+                "a tenant-wide role",
+                Persona::CustomerAdmin,
+                held(&["Org Member", "Orgdesk Staff"]),
+                Some("Orgdesk Staff"),
+            ),
+            (
+                "staff are not limited",
+                Persona::Staff,
+                held(&["Account Owner", "Orgdesk Staff"]),
+                None,
+            ),
+        ];
+        for (case, persona, roles, above) in cases {
+            assert_eq!(
+                r.above_ceiling(*persona, &grantable, roles),
+                *above,
+                "{case}"
+            );
+        }
     }
 }

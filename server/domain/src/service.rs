@@ -9,25 +9,99 @@ use crate::{
     Permission, Persona, ServiceError,
     audit::{NewEntry, Outcome},
     organizations::Context,
-    policy::check,
+    policy::{Denied, check},
     ports::{AuditLog, IdentityProvider, Organization, PortError},
 };
 
 /// Loads an organization the caller may see through `read` (to anyone else
 /// it is not found, exactly as a missing one), then checks `permission`
 /// against the organization loaded. Returns it and the caller's persona there.
+/// A refusal is recorded (see [`authorize`]).
 pub(crate) async fn load_for(
     orgs: &dyn IdentityProvider,
+    audit: &dyn AuditLog,
     cx: Context<'_>,
     org_id: &str,
     read: Permission,
     permission: Permission,
     failed: fn(PortError) -> ServiceError,
 ) -> Result<(Organization, Persona), ServiceError> {
-    check(cx.principal, read, Some(org_id))?;
+    if let Err(denied) = check(cx.principal, read, Some(org_id)) {
+        return Err(record_refusal(audit, cx, permission, Some(org_id), denied).await);
+    }
     let org = orgs.organization(org_id).await.map_err(failed)?;
-    let persona = check(cx.principal, permission, Some(&org.id))?;
+    let persona = authorize(audit, cx, permission, Some(&org.id)).await?;
     Ok((org, persona))
+}
+
+/// [`check`], with every refusal of a signed-in caller recorded in the audit
+/// log (outcome `refused`, reason "not permitted"); anonymous calls are not
+/// recorded, or anyone could fill the log. A refusal in an organization the
+/// caller has no part in is recorded outside every organization's log (the
+/// id asked for is in `before`): only staff's global log shows it, so that
+/// neither that organization's log nor the caller's own tells anything.
+pub(crate) async fn authorize(
+    audit: &dyn AuditLog,
+    cx: Context<'_>,
+    permission: Permission,
+    org_id: Option<&str>,
+) -> Result<Persona, ServiceError> {
+    match check(cx.principal, permission, org_id) {
+        Ok(persona) => Ok(persona),
+        Err(denied) => Err(record_refusal(audit, cx, permission, org_id, denied).await),
+    }
+}
+
+async fn record_refusal(
+    audit: &dyn AuditLog,
+    cx: Context<'_>,
+    permission: Permission,
+    org_id: Option<&str>,
+    denied: Denied,
+) -> ServiceError {
+    let Some(principal) = cx.principal else {
+        return denied.into();
+    };
+    let (persona, logged_in) = match &denied {
+        Denied::MissingPermission { persona, .. } => (*persona, org_id),
+        Denied::NotInOrganization | Denied::NotSignedIn => (
+            principal.headline_persona().unwrap_or(Persona::Member),
+            None,
+        ),
+    };
+    let entry = NewEntry {
+        actor_user_id: principal.user_id.clone(),
+        actor_email: principal.email.clone(),
+        persona,
+        org_id: logged_in.map(str::to_owned),
+        org_name: None,
+        action: permission.0.to_owned(),
+        before: Some(serde_json::json!({ "asked_org_id": org_id, "permission": permission.0 })),
+        reason: Some("not permitted".to_owned()),
+        request_id: cx.request_id.to_owned(),
+    };
+    if let Err(error) = audit.refused(&entry).await {
+        // The refusal stands; only its record is missing.
+        tracing::error!(%error, "could not record a refused call");
+    }
+    denied.into()
+}
+
+/// Records a change the console refused before asking anyone (a limit), in
+/// one write, with why; returns `error`, the answer to the caller.
+pub(crate) async fn refused(
+    audit: &dyn AuditLog,
+    change: Change<'_>,
+    error: ServiceError,
+) -> Result<ServiceError, ServiceError> {
+    let why = error.to_string();
+    let mut entry = change.entry();
+    entry.reason = Some(match entry.reason.take() {
+        Some(given) => format!("{why} (reason given: {given})"),
+        None => why,
+    });
+    audit.refused(&entry).await.map_err(internal)?;
+    Ok(error)
 }
 
 /// A port's failure as the person using the console should read it;

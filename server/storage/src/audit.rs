@@ -42,6 +42,28 @@ impl AuditLog for Storage {
         .map_err(port_error)
     }
 
+    async fn refused(&self, entry: &NewEntry) -> Result<(), PortError> {
+        sqlx::query(
+            "INSERT INTO audit_log (at_ms, actor_user_id, actor_email, persona, org_id, org_name, action, \
+             before_json, reason, request_id, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(now_ms())
+        .bind(&entry.actor_user_id)
+        .bind(&entry.actor_email)
+        .bind(entry.persona.label())
+        .bind(&entry.org_id)
+        .bind(&entry.org_name)
+        .bind(&entry.action)
+        .bind(json_text(&entry.before))
+        .bind(&entry.reason)
+        .bind(&entry.request_id)
+        .bind(Outcome::Refused.as_str())
+        .execute(self.db.pool())
+        .await
+        .map_err(port_error)?;
+        Ok(())
+    }
+
     async fn finish(
         &self,
         id: i64,

@@ -3,6 +3,7 @@
 //! search) and the audit log. It implements the domain's ports.
 
 mod audit;
+mod budget;
 mod connections;
 mod directory;
 mod members;

@@ -546,3 +546,140 @@ mod member_search_at_scale {
         );
     }
 }
+
+mod send_budget {
+    use orgdesk_domain::ports::{Ask, SendBudget, Spent};
+
+    use super::storage;
+
+    fn ask(key: &str, amount: u32, max: u32, window_ms: i64) -> Ask {
+        Ask {
+            key: key.into(),
+            amount,
+            max,
+            window_ms,
+        }
+    }
+
+    const MINUTE: i64 = 60_000;
+
+    #[tokio::test]
+    async fn a_budget_admits_up_to_its_limit_in_any_window_and_says_when_it_frees() {
+        let (storage, _db) = storage().await;
+        let t = 1_000_000;
+        for (at, amount, expected) in [
+            (t, 60, Spent::Granted),
+            (t + 30_000, 40, Spent::Granted),
+            // Full: one more fits when the first 60 leave the window.
+            (
+                t + 59_999,
+                1,
+                Spent::Refused {
+                    key: "actor".into(),
+                    retry_at_ms: t + MINUTE,
+                },
+            ),
+            (t + MINUTE, 60, Spent::Granted),
+            // The 40 of t + 30 s are still in the window.
+            (
+                t + MINUTE + 1,
+                1,
+                Spent::Refused {
+                    key: "actor".into(),
+                    retry_at_ms: t + 30_000 + MINUTE,
+                },
+            ),
+        ] {
+            assert_eq!(
+                storage
+                    .spend(&[ask("actor", amount, 100, MINUTE)], at)
+                    .await
+                    .unwrap(),
+                expected,
+                "{amount} at {at}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reservation_is_all_or_none() {
+        let (storage, _db) = storage().await;
+        let now = 5_000;
+        assert_eq!(
+            storage
+                .spend(&[ask("address", 5, 5, MINUTE)], now)
+                .await
+                .unwrap(),
+            Spent::Granted
+        );
+        // The actor's budget has room, the address's has none: neither is spent.
+        let both = [ask("actor", 3, 100, MINUTE), ask("address", 1, 5, MINUTE)];
+        assert!(matches!(
+            storage.spend(&both, now).await.unwrap(),
+            Spent::Refused { key, .. } if key == "address"
+        ));
+        assert_eq!(
+            storage
+                .spend(&[ask("actor", 100, 100, MINUTE)], now)
+                .await
+                .unwrap(),
+            Spent::Granted,
+            "the refused request took nothing from the actor"
+        );
+    }
+
+    #[tokio::test]
+    async fn parallel_reservations_never_both_take_the_last_of_a_budget() {
+        let (storage, _db) = storage().await;
+        let now = 7_000;
+        let tries = (0..12).map(|i| {
+            let storage = storage.clone();
+            tokio::spawn(async move {
+                // Two keys in either order: no deadlock either.
+                let mut asks = vec![
+                    ask("shared", 1, 5, MINUTE),
+                    ask(&format!("own-{i}"), 1, 5, MINUTE),
+                ];
+                if i % 2 == 0 {
+                    asks.reverse();
+                }
+                storage.spend(&asks, now).await.unwrap()
+            })
+        });
+        let mut granted = 0;
+        for t in tries {
+            if t.await.unwrap() == Spent::Granted {
+                granted += 1;
+            }
+        }
+        assert_eq!(granted, 5);
+    }
+}
+
+#[tokio::test]
+async fn a_refused_call_is_one_entry_with_outcome_refused() {
+    let (storage, _db) = storage().await;
+    let entry = NewEntry {
+        actor_user_id: "auth0|sally".into(),
+        actor_email: "sally@metahexa.example".into(),
+        persona: Persona::CustomerAdmin,
+        org_id: None,
+        org_name: None,
+        action: "members:add".into(),
+        before: Some(json!({"asked_org_id": "org_b"})),
+        reason: Some("not permitted".into()),
+        request_id: "req-1".into(),
+    };
+    storage.refused(&entry).await.unwrap();
+    let all = storage.list(None, None, 10).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].outcome, Outcome::Refused);
+    assert_eq!(all[0].reason.as_deref(), Some("not permitted"));
+    assert!(
+        storage
+            .list(Some("org_b"), None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

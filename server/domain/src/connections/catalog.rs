@@ -6,9 +6,8 @@ use crate::{
     ServiceError,
     organizations::Context,
     permissions::*,
-    policy::check,
     ports::{Connection, ConnectionChange, DiscoveryReport, NewConnection, OidcSettings, Strategy},
-    service::{audited_entry, global_entry, internal},
+    service::{audited_entry, authorize, global_entry, internal},
 };
 
 use super::{
@@ -19,7 +18,7 @@ use super::{
 impl ConnectionService {
     /// Every catalog connection. Needs `connections:read`.
     pub async fn list(&self, cx: Context<'_>) -> Result<Vec<Connection>, ServiceError> {
-        check(cx.principal, CONNECTIONS_READ, None)?;
+        authorize(&*self.audit, cx, CONNECTIONS_READ, None).await?;
         let mut all = self.connections.connections().await.map_err(conflict)?;
         all.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(all)
@@ -27,7 +26,7 @@ impl ConnectionService {
 
     /// One catalog connection and who uses it. Needs `connections:read`.
     pub async fn get(&self, cx: Context<'_>, id: &str) -> Result<ConnectionDetail, ServiceError> {
-        check(cx.principal, CONNECTIONS_READ, None)?;
+        authorize(&*self.audit, cx, CONNECTIONS_READ, None).await?;
         let connection = self.connections.connection(id).await.map_err(conflict)?;
         let mut used_by = self
             .usage
@@ -86,7 +85,7 @@ impl ConnectionService {
         cx: Context<'_>,
         input: ConnectionInput,
     ) -> Result<Connection, ServiceError> {
-        let persona = check(cx.principal, CONNECTIONS_CHANGE, None)?;
+        let persona = authorize(&*self.audit, cx, CONNECTIONS_CHANGE, None).await?;
         let name = input.name.trim();
         rules::name(name)?;
         rules::display_name(input.display_name.trim())?;
@@ -129,7 +128,7 @@ impl ConnectionService {
         id: &str,
         input: ConnectionInput,
     ) -> Result<Connection, ServiceError> {
-        let persona = check(cx.principal, CONNECTIONS_CHANGE, None)?;
+        let persona = authorize(&*self.audit, cx, CONNECTIONS_CHANGE, None).await?;
         let before = self.connections.connection(id).await.map_err(conflict)?;
         rules::display_name(input.display_name.trim())?;
         let oidc = match before.strategy {
@@ -169,7 +168,7 @@ impl ConnectionService {
         id: &str,
         typed_name: &str,
     ) -> Result<(), ServiceError> {
-        let persona = check(cx.principal, CONNECTIONS_CHANGE, None)?;
+        let persona = authorize(&*self.audit, cx, CONNECTIONS_CHANGE, None).await?;
         let before = self.connections.connection(id).await.map_err(conflict)?;
         if typed_name.trim() != before.name {
             return Err(ServiceError::invalid(
@@ -203,7 +202,7 @@ impl ConnectionService {
         cx: Context<'_>,
         issuer: &str,
     ) -> Result<DiscoveryReport, ServiceError> {
-        check(cx.principal, CONNECTIONS_CHANGE, None)?;
+        authorize(&*self.audit, cx, CONNECTIONS_CHANGE, None).await?;
         let url = rules::issuer(issuer, &self.settings.test_origins)?;
         self.discovery
             .discover(url.as_str())

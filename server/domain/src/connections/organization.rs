@@ -24,6 +24,7 @@ impl ConnectionService {
     ) -> Result<(Organization, Persona), ServiceError> {
         load_for(
             &*self.orgs,
+            &*self.audit,
             cx,
             org_id,
             ORGANIZATION_CONNECTIONS_READ,

@@ -3,12 +3,14 @@
 //! people, removing, and assigning or unassigning roles, within the
 //! delegation rules and never leaving an organization without an admin.
 
+mod reach;
 mod sync;
 
 use std::sync::Arc;
 
 use serde_json::json;
 
+pub use reach::{invite_instead, vouched_domains};
 pub use sync::MemberSync;
 
 use crate::{
@@ -17,7 +19,7 @@ use crate::{
     permissions::*,
     ports::{
         AuditLog, IdentityProvider, Member, MemberDirectory, MemberQuery, Organization, People,
-        RoleRef,
+        Person,
     },
     reason::reason_for,
     roles::{RoleChoices, RoleRules},
@@ -94,7 +96,16 @@ impl MemberService {
         org_id: &str,
         permission: crate::Permission,
     ) -> Result<(Organization, Persona), ServiceError> {
-        load_for(&*self.orgs, cx, org_id, MEMBERS_READ, permission, conflict).await
+        load_for(
+            &*self.orgs,
+            &*self.audit,
+            cx,
+            org_id,
+            MEMBERS_READ,
+            permission,
+            conflict,
+        )
+        .await
     }
 
     async fn role_choices(
@@ -164,8 +175,10 @@ impl MemberService {
         })
     }
 
-    /// Adds existing people, by email, with the roles given. Every email must
-    /// belong to a person and every role be grantable, or nothing changes.
+    /// Adds existing people, by email, with the roles given. Staff add
+    /// anyone with an account; a customer admin only people provably the
+    /// organization's (see [`reach`]). Every email must be addable and every
+    /// role grantable, or nothing changes.
     pub async fn add(
         &self,
         cx: Context<'_>,
@@ -175,40 +188,16 @@ impl MemberService {
     ) -> Result<Vec<Member>, ServiceError> {
         let (org, persona) = self.load_for(cx, org_id, MEMBERS_ADD).await?;
         let emails = parse_emails(emails, MAX_ADD)?;
-        let roles = self.grantable_roles(cx, &org.id, persona, role_ids).await?;
-        let mut people = Vec::new();
-        let mut unknown = Vec::new();
-        for email in &emails {
-            match self
-                .people
-                .users_by_email(email)
-                .await
-                .map_err(conflict)?
-                .into_iter()
-                .next()
-            {
-                Some(person) => people.push(person),
-                None => unknown.push(email.clone()),
-            }
-        }
-        if !unknown.is_empty() {
-            return Err(ServiceError::invalid(
-                "emails",
-                format!(
-                    "No account has the email {}. Invite them instead.",
-                    unknown.join(", ")
-                ),
-            ));
-        }
+        let choices = self.role_choices(cx, &org.id, persona).await?;
+        let roles = choices.pick(role_ids)?;
+        let addable = self.addable(&org.id, persona, &choices, &emails).await?;
+        let people: Vec<Person> = addable.iter().map(|a| a.person().clone()).collect();
         // Who is new: only they are taken out again if a later step fails.
-        let mut new_ids = Vec::new();
-        for person in &people {
-            match self.people.member_roles(&org.id, &person.user_id).await {
-                Err(crate::ports::PortError::NotFound) => new_ids.push(person.user_id.clone()),
-                Err(e) => return Err(conflict(e)),
-                Ok(_) => {}
-            }
-        }
+        let new_ids: Vec<String> = addable
+            .iter()
+            .filter(|a| a.is_new())
+            .map(|a| a.person().user_id.clone())
+            .collect();
         let role_ids: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
         let change = Change {
             cx,
@@ -280,17 +269,9 @@ impl MemberService {
     ) -> Result<(), ServiceError> {
         let (org, persona) = self.load_for(cx, org_id, MEMBERS_REMOVE).await?;
         let reason = reason_for(persona, MEMBERS_REMOVE, reason)?;
-        let held = self.role_names(&org.id, user_id).await?;
-        if persona == Persona::CustomerAdmin
-            && let Some(above) = held
-                .iter()
-                .find(|r| !self.rules.delegable.contains(r) && !self.rules.is_global(r))
-        {
-            return Err(ServiceError::invalid(
-                "member",
-                format!("This member holds {above}, which only Orgdesk staff grant; ask them."),
-            ));
-        }
+        let choices = self.role_choices(cx, &org.id, persona).await?;
+        let member = self.in_reach(&org.id, persona, &choices, user_id).await?;
+        let (user_id, held) = (member.user_id(), member.roles());
         if held.contains(&self.rules.org_admin) {
             self.keep_an_admin(&org, user_id).await?;
         }
@@ -352,11 +333,10 @@ impl MemberService {
         assign: bool,
     ) -> Result<Member, ServiceError> {
         let (org, persona) = self.load_for(cx, org_id, MEMBER_ROLES_CHANGE).await?;
-        let before = self.role_names(&org.id, user_id).await?;
-        let role = self
-            .grantable_roles(cx, &org.id, persona, &[role_id.to_owned()])
-            .await?
-            .remove(0);
+        let choices = self.role_choices(cx, &org.id, persona).await?;
+        let member = self.in_reach(&org.id, persona, &choices, user_id).await?;
+        let role = choices.pick(&[role_id.to_owned()])?.remove(0);
+        let (user_id, before) = (member.user_id(), member.roles().to_vec());
         if !assign && role.name == self.rules.org_admin && before.contains(&role.name) {
             self.keep_an_admin(&org, user_id).await?;
         }
@@ -404,16 +384,6 @@ impl MemberService {
             .await
             .map_err(internal)?;
         Ok(member)
-    }
-
-    async fn grantable_roles(
-        &self,
-        cx: Context<'_>,
-        org_id: &str,
-        persona: Persona,
-        role_ids: &[String],
-    ) -> Result<Vec<RoleRef>, ServiceError> {
-        self.role_choices(cx, org_id, persona).await?.pick(role_ids)
     }
 
     /// Refuses when `leaving` is the organization's only admin.

@@ -118,6 +118,7 @@ impl OrganizationService {
     ) -> Result<(Organization, Persona), ServiceError> {
         crate::service::load_for(
             &*self.idp,
+            &*self.audit,
             cx,
             id,
             ORGANIZATION_READ,
@@ -132,7 +133,8 @@ impl OrganizationService {
         cx: Context<'_>,
         fields: OrganizationFields,
     ) -> Result<Organization, ServiceError> {
-        let persona = check(cx.principal, ORGANIZATION_CREATE, None)?;
+        let persona =
+            crate::service::authorize(&*self.audit, cx, ORGANIZATION_CREATE, None).await?;
         let name = fields.name.as_deref().unwrap_or_default();
         rules::name(name)?;
         check_fields(&fields)?;
