@@ -847,7 +847,7 @@ async fn a_refused_call_on_another_organization_is_in_staffs_log_only() {
     let (status, _) = orgdesk.call(&sally, "connections/list", &[]).await;
     assert_eq!(status, 403);
     // Nobody signed in: not recorded.
-    let anonymous = reqwest::Client::new();
+    let anonymous = orgdesk.browser();
     let (status, _) = orgdesk
         .call(
             &anonymous,

@@ -64,13 +64,24 @@ impl Directory for Storage {
         tx.commit().await.map_err(port_error)
     }
 
+    /// Also marks the sessions of its members (as the console knows them)
+    /// for a new read of their persona: the organization is gone for them.
     async fn remove(&self, id: &str) -> Result<(), PortError> {
+        let mut tx = self.db.pool().begin().await.map_err(port_error)?;
+        sqlx::query(
+            "UPDATE sessions SET checked_at = 0 WHERE user_id IN \
+             (SELECT user_id FROM member_directory WHERE org_id = $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(port_error)?;
         sqlx::query("DELETE FROM organization_directory WHERE id = $1")
             .bind(id)
-            .execute(self.db.pool())
+            .execute(&mut *tx)
             .await
             .map_err(port_error)?;
-        Ok(())
+        tx.commit().await.map_err(port_error)
     }
 
     async fn search(

@@ -242,6 +242,11 @@ impl MemberDirectory for Storage {
                 .execute(&mut *tx)
                 .await
                 .map_err(port_error)?;
+            // What the console knows of this membership changed (its own change,
+            // or a sync that saw one): the person's sessions read it again.
+            crate::sessions::persona_changed_in(&mut *tx, &member.user_id)
+                .await
+                .map_err(port_error)?;
             for role in &member.roles {
                 sqlx::query(
                     "INSERT INTO member_directory_roles (org_id, role_name, email, user_id) \
@@ -271,6 +276,9 @@ impl MemberDirectory for Storage {
             .await
             .map_err(port_error)?;
         }
+        crate::sessions::persona_changed_in(&mut *tx, user_id)
+            .await
+            .map_err(port_error)?;
         tx.commit().await.map_err(port_error)
     }
 

@@ -86,11 +86,7 @@ impl Storage {
     /// Every session of `user_id` reads their persona again on its next
     /// request: what the console just changed takes effect at once.
     pub async fn persona_changed(&self, user_id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE sessions SET checked_at = 0 WHERE user_id = $1")
-            .bind(user_id)
-            .execute(self.db.pool())
-            .await?;
-        Ok(())
+        persona_changed_in(self.db.pool(), user_id).await
     }
 
     pub async fn delete_session(&self, id_sha256: &str) -> Result<(), sqlx::Error> {
@@ -146,4 +142,17 @@ impl Storage {
         })
         .transpose()
     }
+}
+
+/// [`Storage::persona_changed`] inside a transaction of the caller's: the
+/// member directory's writes mark the person's sessions with the record.
+pub(crate) async fn persona_changed_in<'e, E>(executor: E, user_id: &str) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query("UPDATE sessions SET checked_at = 0 WHERE user_id = $1")
+        .bind(user_id)
+        .execute(executor)
+        .await?;
+    Ok(())
 }
