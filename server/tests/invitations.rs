@@ -106,6 +106,16 @@ async fn an_invited_person_signs_up_through_the_link_and_becomes_a_member_with_t
     assert_eq!(list[0]["roles"], serde_json::json!(["Org Member"]));
     assert_eq!(list[0]["invited_by"], "Sally (MetaHexa Bank)");
 
+    // The console has read the bank's members in full by now.
+    let (status, members) = orgdesk
+        .call(
+            &sally,
+            "members/list",
+            &[("org_id", &bank), ("query", "newbie"), ("role", "")],
+        )
+        .await;
+    assert_eq!((status, &members["items"]), (200, &serde_json::json!([])));
+
     // The email's link lands on the console's sign-in, which passes the
     // invitation to the provider: its page names the bank and the invitee.
     let link = link_for(&orgdesk, "newbie@metahexa.example").await;
@@ -147,7 +157,8 @@ async fn an_invited_person_signs_up_through_the_link_and_becomes_a_member_with_t
     assert_eq!(me["organization"]["name"], "metahexa-bank");
     assert_eq!(me["persona"], "member");
 
-    // Sally sees Nia with the invited role, and the invitation as accepted.
+    // Sally sees Nia with the invited role at once (the acceptance came back
+    // through the console's own sign-in), and the invitation as accepted.
     let (_, members) = orgdesk
         .call(
             &sally,

@@ -233,6 +233,7 @@ async fn callback(
         Err(Failure::Refused(message)) => return pages::refused_because(&message),
         Err(Failure::Unavailable(message)) => return pages::unavailable(&message),
     };
+    auth.record_membership(&session.principal).await;
     let token = CsrfToken::new_random_len(32).secret().clone();
     let now = now_ms();
     let expires = now + SESSION_LIFETIME.as_millis() as i64;
@@ -344,6 +345,44 @@ impl Auth {
             Ok(org) => Ok(Some(org.id)),
             Err(orgdesk_management::ManagementError::NotFound { .. }) => Ok(None),
             Err(error) => Err(format!("the identity provider: {error}")),
+        }
+    }
+}
+
+impl Auth {
+    /// A sign-in to an organization is a membership the console may not know
+    /// yet (an invitation just accepted, membership granted on login): it
+    /// goes into the member directory now rather than at the next sync.
+    async fn record_membership(&self, principal: &Principal) {
+        let Some(org) = &principal.organization else {
+            return;
+        };
+        let roles = match self
+            .management
+            .client
+            .member_roles(&org.id, &principal.user_id)
+            .await
+        {
+            Ok(roles) => roles.into_iter().map(|r| r.name).collect(),
+            Err(error) => {
+                tracing::warn!(%error, "reading a new member's roles; the next sync adds them");
+                return;
+            }
+        };
+        let member = orgdesk_domain::ports::Member {
+            user_id: principal.user_id.clone(),
+            email: principal.email.clone(),
+            name: principal.name.clone(),
+            roles,
+        };
+        if let Err(error) = orgdesk_domain::ports::MemberDirectory::upsert_members(
+            &self.storage,
+            &org.id,
+            &[member],
+        )
+        .await
+        {
+            tracing::warn!(%error, "recording a member who signed in; the next sync adds them");
         }
     }
 }
