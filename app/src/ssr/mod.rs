@@ -147,6 +147,16 @@ impl From<ServiceError> for AppError {
             ServiceError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         });
+        if let ServiceError::TooManyRequests {
+            retry_after_secs, ..
+        } = &error
+            && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        {
+            response.insert_header(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from(*retry_after_secs),
+            );
+        }
         match error {
             ServiceError::Unauthenticated => AppError::Unauthenticated,
             ServiceError::NotFound => AppError::NotFound,
