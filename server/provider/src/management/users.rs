@@ -92,7 +92,7 @@ pub(super) fn user_json(user: &User, identities: &[Identity]) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut body = json!({
         "user_id": user.user_id,
         "email": user.email,
         "email_verified": user.email_verified,
@@ -102,7 +102,12 @@ pub(super) fn user_json(user: &User, identities: &[Identity]) -> Value {
         "identities": identities,
         "app_metadata": user.app_metadata,
         "user_metadata": user.user_metadata,
-    })
+    });
+    // Auth0 shows `blocked` on users who are blocked.
+    if user.blocked {
+        body["blocked"] = true.into();
+    }
+    body
 }
 
 /// Users in Auth0's shape, their identities read in one query.
@@ -146,6 +151,9 @@ struct UpdateBody {
     password: Option<String>,
     app_metadata: Option<Map<String, Value>>,
     user_metadata: Option<Map<String, Value>>,
+    /// Auth0's `blocked`: a blocked user cannot sign in, and their sessions,
+    /// refresh tokens and grants end at once.
+    blocked: Option<bool>,
 }
 
 /// The database (`auth0`-strategy) connection of this name.
@@ -383,7 +391,8 @@ pub(crate) async fn get(
 
 /// `PATCH /users/{id}`: the fields given change; metadata is merged at the
 /// top level (`null` removes a key, `{}` removes them all); a new email is
-/// unverified unless `email_verified` says otherwise. Requires `update:users`.
+/// unverified unless `email_verified` says otherwise; `blocked: true` ends
+/// the user's sessions and grants. Requires `update:users`.
 pub(crate) async fn update(
     caller: Caller,
     State(state): State<ProviderState>,
@@ -421,6 +430,7 @@ pub(crate) async fn update(
         password_hash,
         app_metadata: input.app_metadata,
         user_metadata: input.user_metadata,
+        blocked: input.blocked,
     };
     let user = users::update(&state.db, &user_id, &patch)
         .await?

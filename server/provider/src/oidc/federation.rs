@@ -534,12 +534,15 @@ async fn finish(state: &ProviderState, headers: &HeaderMap, raw: &str) -> Respon
             .execute(&mut *tx)
             .await?;
         let started = session::start(&mut tx, &user_id).await?;
-        tx.commit().await?;
+        if started.is_some() {
+            tx.commit().await?;
+        }
         Ok::<_, sqlx::Error>(started)
     }
     .await;
     let (token, session) = match started {
-        Ok(started) => started,
+        Ok(Some(started)) => started,
+        Ok(None) => return refuse(StatusCode::FORBIDDEN, session::BLOCKED.into()).await,
         Err(e) => return unavailable(e),
     };
     let mut response = complete(state, &pending.checked, &session).await;

@@ -306,6 +306,9 @@ pub(crate) async fn submit(
         return again(StatusCode::UNAUTHORIZED, WRONG_CREDENTIALS);
     }
     let user = user.expect("a verified password has a user");
+    if user.blocked {
+        return again(StatusCode::UNAUTHORIZED, session::BLOCKED);
+    }
     // Someone who is not a member becomes one where the organization's
     // database connection says so (an invitation makes its own membership).
     if let (Some(org_id), None, true) = (
@@ -331,12 +334,15 @@ pub(crate) async fn submit(
         let mut tx = state.db.pool().begin().await?;
         session::drop_transaction(&mut tx, &form.state).await?;
         let started = session::start(&mut tx, &user.user_id).await?;
-        tx.commit().await?;
+        if started.is_some() {
+            tx.commit().await?;
+        }
         Ok::<_, sqlx::Error>(started)
     }
     .await;
     let (token, session) = match started {
-        Ok(started) => started,
+        Ok(Some(started)) => started,
+        Ok(None) => return again(StatusCode::UNAUTHORIZED, session::BLOCKED),
         Err(e) => return unavailable(e),
     };
     let mut response = complete(&state, &checked, &session).await.into_response();

@@ -185,7 +185,10 @@ pub(crate) async fn submit(
         else {
             return Ok(Err(None));
         };
-        let (token, session) = session::start(&mut tx, &user_id).await?;
+        // A user created in this transaction is not blocked.
+        let (token, session) = session::start(&mut tx, &user_id)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
         let code = invitation::accept_on(
             &mut tx,
             &state,
@@ -266,7 +269,10 @@ async fn open_signup(
         let Some(user_id) = users::insert_new(&mut tx, &email, name, false, &hash).await? else {
             return Ok(None);
         };
-        let (token, session) = session::start(&mut tx, &user_id).await?;
+        // A user created in this transaction is not blocked.
+        let (token, session) = session::start(&mut tx, &user_id)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
         session::drop_transaction(&mut tx, &submitted.state).await?;
         tx.commit().await?;
         session::end(&state.db, headers).await?;

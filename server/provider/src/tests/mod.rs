@@ -15,6 +15,7 @@ mod members;
 mod organization_signin;
 mod organizations;
 mod provisioning;
+mod revocation;
 mod roles;
 mod signin;
 mod token;
