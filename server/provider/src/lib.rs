@@ -232,7 +232,10 @@ pub fn router(state: ProviderState) -> Router {
             "/userinfo",
             get(oidc::userinfo::userinfo).post(oidc::userinfo::userinfo),
         )
-        .route("/oidc/logout", get(oidc::logout::logout))
+        .route(
+            "/oidc/logout",
+            get(oidc::logout::logout).post(oidc::logout::confirm),
+        )
         .route("/v2/logout", get(oidc::logout::logout))
         .nest("/api/v2", management::router(&state))
         .route("/healthz", get(|| async { "ok" }))

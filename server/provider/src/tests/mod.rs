@@ -9,6 +9,7 @@ mod invitation_signin;
 mod invitations;
 mod keys;
 mod login_pages;
+mod logout;
 mod mail;
 mod matrix;
 mod members;
