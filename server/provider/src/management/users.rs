@@ -94,8 +94,6 @@ pub(super) fn user_json(user: &User, identities: &[Identity]) -> Value {
         .collect();
     let mut body = json!({
         "user_id": user.user_id,
-        "email": user.email,
-        "email_verified": user.email_verified,
         "name": user.name,
         "created_at": iso8601(user.created_at),
         "updated_at": iso8601(user.updated_at),
@@ -103,6 +101,11 @@ pub(super) fn user_json(user: &User, identities: &[Identity]) -> Value {
         "app_metadata": user.app_metadata,
         "user_metadata": user.user_metadata,
     });
+    // A user without an address has no email fields, as in Auth0.
+    if !user.email.is_empty() {
+        body["email"] = user.email.clone().into();
+        body["email_verified"] = user.email_verified.into();
+    }
     // Auth0 shows `blocked` on users who are blocked.
     if user.blocked {
         body["blocked"] = true.into();

@@ -273,7 +273,7 @@ pub async fn token_response(
         if let Some(nonce) = nonce {
             id["nonce"] = nonce.into();
         }
-        if scopes.contains(&"email") {
+        if scopes.contains(&"email") && !user.email.is_empty() {
             id["email"] = user.email.into();
             id["email_verified"] = user.email_verified.into();
         }

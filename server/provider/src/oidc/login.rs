@@ -59,6 +59,9 @@ pub(super) struct Methods {
     /// Enterprise connections shown as buttons: (name, label).
     pub buttons: Vec<(String, String)>,
     pub branding: Branding,
+    /// The database connection the password form signs in with (the
+    /// provider's own without an organization, or for an invitation).
+    pub database_id: String,
 }
 
 impl Methods {
@@ -95,6 +98,7 @@ pub(super) async fn methods(
             assign_membership_on_login: false,
             buttons: Vec::new(),
             branding: Branding::default(),
+            database_id: crate::ids::DATABASE_CONNECTION_ID.to_owned(),
         });
     };
     let branding = organizations::by_id(&state.db, org_id)
@@ -119,6 +123,9 @@ pub(super) async fn methods(
         assign_membership_on_login: database.is_some_and(|d| d.assign_membership_on_login),
         buttons,
         branding,
+        database_id: database
+            .map(|d| d.connection.id.clone())
+            .unwrap_or_else(|| crate::ids::DATABASE_CONNECTION_ID.to_owned()),
     })
 }
 
@@ -315,7 +322,7 @@ pub(crate) async fn submit(
         session::end(&state.db, &headers).await?;
         let mut tx = state.db.pool().begin().await?;
         session::drop_transaction(&mut tx, &form.state).await?;
-        let started = session::start(&mut tx, &user.user_id).await?;
+        let started = session::start(&mut tx, &user.user_id, &methods.database_id).await?;
         if started.is_some() {
             tx.commit().await?;
         }

@@ -20,6 +20,10 @@ pub struct Session {
     pub id_sha256: String,
     pub user_id: String,
     pub auth_time: i64,
+    /// The connection the person proved who they are with. An organization
+    /// accepts the session only if it enables that connection (`None`: a
+    /// session older than this record, accepted by none).
+    pub connection_id: Option<String>,
 }
 
 /// A cookie's value from the request.
@@ -59,21 +63,24 @@ pub fn set_cookie(
 pub async fn start(
     conn: &mut AnyConnection,
     user_id: &str,
+    connection_id: &str,
 ) -> Result<Option<(String, Session)>, sqlx::Error> {
     let token = ids::opaque_token();
     let session = Session {
         id_sha256: ids::sha256_hex(&token),
         user_id: user_id.to_owned(),
         auth_time: now(),
+        connection_id: Some(connection_id.to_owned()),
     };
     let started = sqlx::query(
-        "INSERT INTO provider_sessions (id_sha256, user_id, auth_time, expires_at) \
-         SELECT $1, user_id, $3, $4 FROM users WHERE user_id = $2 AND blocked = 0",
+        "INSERT INTO provider_sessions (id_sha256, user_id, auth_time, expires_at, connection_id) \
+         SELECT $1, user_id, $3, $4, $5 FROM users WHERE user_id = $2 AND blocked = 0",
     )
     .bind(&session.id_sha256)
     .bind(&session.user_id)
     .bind(session.auth_time)
     .bind(session.auth_time + SESSION_SECONDS)
+    .bind(connection_id)
     .execute(conn)
     .await?
     .rows_affected()
@@ -92,7 +99,7 @@ pub async fn current(db: &Database, headers: &HeaderMap) -> Result<Option<Sessio
         return Ok(None);
     };
     let row = sqlx::query(
-        "SELECT s.id_sha256, s.user_id, s.auth_time FROM provider_sessions s \
+        "SELECT s.id_sha256, s.user_id, s.auth_time, s.connection_id FROM provider_sessions s \
          JOIN users u ON u.user_id = s.user_id \
          WHERE s.id_sha256 = $1 AND s.expires_at > $2 AND u.blocked = 0",
     )
@@ -105,6 +112,7 @@ pub async fn current(db: &Database, headers: &HeaderMap) -> Result<Option<Sessio
             id_sha256: row.try_get("id_sha256")?,
             user_id: row.try_get("user_id")?,
             auth_time: row.try_get("auth_time")?,
+            connection_id: row.try_get("connection_id")?,
         })
     })
     .transpose()

@@ -144,10 +144,11 @@ pub(crate) async fn submit(
             &form(&submitted.state, &allowed, typed_email, name, Some(error)),
         )
     };
+    let connection = allowed.2.database_id.as_str();
     let (checked, invited) = match &allowed {
         (checked, Some(invited), _) => (checked, invited),
         (checked, None, _) => {
-            return open_signup(&state, &headers, &submitted, checked, again).await;
+            return open_signup(&state, &headers, &submitted, checked, connection, again).await;
         }
     };
     if !submitted.email.trim().is_empty()
@@ -186,7 +187,7 @@ pub(crate) async fn submit(
             return Ok(Err(None));
         };
         // A user created in this transaction is not blocked.
-        let (token, session) = session::start(&mut tx, &user_id)
+        let (token, session) = session::start(&mut tx, &user_id, connection)
             .await?
             .ok_or(sqlx::Error::RowNotFound)?;
         let code = invitation::accept_on(
@@ -244,6 +245,7 @@ async fn open_signup(
     headers: &axum::http::HeaderMap,
     submitted: &Submitted,
     checked: &Checked,
+    connection: &str,
     again: impl Fn(StatusCode, &str) -> Response,
 ) -> Response {
     let email = users::normalize_email(&submitted.email);
@@ -270,7 +272,7 @@ async fn open_signup(
             return Ok(None);
         };
         // A user created in this transaction is not blocked.
-        let (token, session) = session::start(&mut tx, &user_id)
+        let (token, session) = session::start(&mut tx, &user_id, connection)
             .await?
             .ok_or(sqlx::Error::RowNotFound)?;
         session::drop_transaction(&mut tx, &submitted.state).await?;

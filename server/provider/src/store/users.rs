@@ -12,6 +12,8 @@ use crate::{ids, now};
 #[derive(Clone, Debug, PartialEq)]
 pub struct User {
     pub user_id: String,
+    /// The address the user has a claim on; empty for none (a person an
+    /// enterprise connection signed in outside its domains).
     pub email: String,
     pub email_verified: bool,
     pub name: String,
@@ -42,7 +44,9 @@ fn json_object(text: &str) -> Map<String, Value> {
 pub(super) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
         user_id: row.try_get("user_id")?,
-        email: row.try_get("email")?,
+        email: row
+            .try_get::<Option<String>, _>("email")?
+            .unwrap_or_default(),
         email_verified: row.try_get::<i64, _>("email_verified")? != 0,
         name: row.try_get("name")?,
         app_metadata: json_object(&row.try_get::<String, _>("app_metadata")?),

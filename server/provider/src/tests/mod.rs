@@ -5,6 +5,7 @@ mod browser;
 mod connections;
 mod discovery;
 mod federation;
+mod federation_trust;
 mod invitation_signin;
 mod invitations;
 mod keys;
