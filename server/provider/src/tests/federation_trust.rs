@@ -181,3 +181,68 @@ async fn an_organization_accepts_only_sessions_of_connections_it_enables() {
     let location = again.location.unwrap();
     assert!(param(&location, "code").is_some(), "{location}");
 }
+
+#[tokio::test]
+async fn an_organization_chosen_after_sign_in_must_accept_the_session_too() {
+    use crate::{
+        ClientSpec,
+        clients::{AppType, OrganizationUsage},
+    };
+    use orgdesk_config::Secret;
+
+    let upstream = upstream(&["cfo@metahexa.example"]).await;
+    all_verified(&upstream).await;
+    let down = downstream(vec![upstream.issuer.clone()], Duration::from_secs(5)).await;
+    connect(&down, "acme", &upstream.issuer, true).await;
+    // An application that requires an organization and names none.
+    down.state
+        .provision(&[ClientSpec {
+            client_id: "org-app".into(),
+            name: "Org app".into(),
+            client_secret: Some(Secret::new("org-app-secret")),
+            app_type: AppType::RegularWeb,
+            redirect_uris: vec![super::federation::CALLBACK.into()],
+            logout_urls: vec![],
+            organization_usage: OrganizationUsage::Require,
+            initiate_login_uri: None,
+            management_api_scopes: vec![],
+        }])
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&down);
+    let to = to_upstream(&mut browser, "acme").await;
+    let callback = upstream_sign_in(&upstream, &to, "cfo@metahexa.example").await;
+    let (user_id, _) = user_of(&down, &browser.get(&path_and_query(&callback)).await).await;
+
+    // Now a member of globex only (which does not enable the connection).
+    let token = down
+        .token(&["create:organization_members", "delete:organization_members"])
+        .await;
+    let (acme, globex) = (org_id(&down, "acme").await, org_id(&down, "globex").await);
+    for (method, org) in [("DELETE", &acme), ("POST", &globex)] {
+        let done = down
+            .api(
+                method,
+                &format!("/organizations/{org}/members"),
+                Some(&token),
+                Some(json!({"members": [user_id]})),
+            )
+            .await;
+        assert!(done.status.is_success(), "{}", done.body);
+    }
+    let page = browser
+        .authorize(&[
+            ("client_id", "org-app"),
+            ("redirect_uri", super::federation::CALLBACK),
+            ("response_type", "code"),
+            ("scope", "openid"),
+        ])
+        .await;
+    let location = page.location.expect("a redirect");
+    assert_eq!(
+        location.path(),
+        "/u/login",
+        "globex's own login page: {location}"
+    );
+    assert!(param(&location, "code").is_none());
+}
