@@ -204,8 +204,7 @@ async fn check(
             ));
         }
     }
-    let public = client.app_type == AppType::Spa || !client.is_confidential();
-    if public && challenge.is_none() {
+    if client.needs_pkce() && challenge.is_none() {
         return Err(fail(
             "invalid_request",
             "PKCE (code_challenge with S256) is required for this application",

@@ -66,6 +66,7 @@ pub(super) async fn upstream(employees: &[&str]) -> Upstream {
                 organization_usage: OrganizationUsage::Deny,
                 initiate_login_uri: None,
                 management_api_scopes: vec![],
+                require_pkce: false,
             }],
             users: employees
                 .iter()
@@ -119,6 +120,7 @@ pub(super) async fn downstream(origins: Vec<String>, timeout: Duration) -> TestP
                 organization_usage: OrganizationUsage::Allow,
                 initiate_login_uri: Some("https://b2b.example/login".into()),
                 management_api_scopes: vec![],
+                require_pkce: false,
             }],
             users: vec![UserSpec {
                 email: "known@corp.example".into(),

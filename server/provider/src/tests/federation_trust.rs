@@ -206,6 +206,7 @@ async fn an_organization_chosen_after_sign_in_must_accept_the_session_too() {
             organization_usage: OrganizationUsage::Require,
             initiate_login_uri: None,
             management_api_scopes: vec![],
+            require_pkce: false,
         }])
         .await
         .unwrap();

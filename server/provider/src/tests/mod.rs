@@ -16,6 +16,7 @@ mod matrix;
 mod members;
 mod organization_signin;
 mod organizations;
+mod pkce;
 mod provisioning;
 mod revocation;
 mod roles;
@@ -107,6 +108,7 @@ impl TestProvider {
                 organization_usage: Default::default(),
                 initiate_login_uri: None,
                 management_api_scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                require_pkce: false,
             }])
             .await
             .expect("provision");

@@ -42,6 +42,7 @@ pub(super) async fn provider() -> TestProvider {
                 organization_usage: OrganizationUsage::Allow,
                 initiate_login_uri: None,
                 management_api_scopes: vec![],
+                require_pkce: false,
             }],
             roles: vec![role("Org Admin"), role("Org Member")],
             users: vec![UserSpec {

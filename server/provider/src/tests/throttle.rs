@@ -53,6 +53,7 @@ async fn provider(options: ProviderOptions) -> TestProvider {
                 organization_usage: Default::default(),
                 initiate_login_uri: None,
                 management_api_scopes: vec![],
+                require_pkce: false,
             }],
             users: [OWNER, "other@travel0.example"]
                 .iter()
