@@ -74,10 +74,10 @@ pub enum FetchError {
     Credentials { host: String },
     #[error("{host} could not be resolved")]
     Resolve { host: String },
-    #[error(
-        "{host} resolves to a non-public address ({address}); only public addresses are reached"
-    )]
-    ForbiddenAddress { host: String, address: IpAddr },
+    /// The resolved address is not kept: a refusal must not tell whoever
+    /// configured the URL what an internal name resolves to.
+    #[error("{host} resolves to a non-public address; only public addresses are reached")]
+    ForbiddenAddress { host: String },
     #[error("the issuer redirected; redirects are not followed ({host})")]
     Redirect { host: String },
     #[error("{host} did not answer within {} ms", .timeout.as_millis())]
@@ -316,7 +316,6 @@ fn refuse_private(host: &str, address: IpAddr) -> Result<(), FetchError> {
     } else {
         Err(FetchError::ForbiddenAddress {
             host: host.to_owned(),
-            address,
         })
     }
 }

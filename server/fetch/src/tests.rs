@@ -176,6 +176,14 @@ async fn a_name_resolving_to_loopback_is_refused() {
         matches!(error, FetchError::ForbiddenAddress { ref host, .. } if host.starts_with("localhost")),
         "{error:?}"
     );
+    let message = error.to_string();
+    assert!(message.contains("localhost"), "{message}");
+    for resolved in ["127.0.0.1", "::1"] {
+        assert!(
+            !message.contains(resolved) && !format!("{error:?}").contains(resolved),
+            "the resolved address is never named: {message}"
+        );
+    }
     let error = fetcher
         .get_json(&url("https://[::ffff:169.254.169.254]/latest/meta-data"))
         .await

@@ -80,7 +80,17 @@ pub struct Client {
     /// Where the application starts a sign-in (Auth0's `initiate_login_uri`);
     /// invitation links to the application begin there.
     pub initiate_login_uri: Option<String>,
+    /// `/authorize` needs PKCE (S256) for this client even though it is
+    /// confidential (Orgdesk's extension; public clients always need it).
+    pub require_pkce: bool,
     secret_sha256: Option<String>,
+}
+
+impl Client {
+    /// Whether `/authorize` refuses this client without a `code_challenge`.
+    pub fn needs_pkce(&self) -> bool {
+        self.require_pkce || self.app_type == AppType::Spa || !self.is_confidential()
+    }
 }
 
 impl Client {
@@ -121,6 +131,11 @@ pub struct ClientSpec {
     /// Scopes granted on the Management API for client credentials.
     #[serde(default)]
     pub management_api_scopes: Vec<String>,
+    /// Orgdesk's extension: `/authorize` refuses this client without PKCE
+    /// (S256), although it has a secret. Off by default; public clients
+    /// always need PKCE whatever this says.
+    #[serde(default)]
+    pub require_pkce: bool,
 }
 
 impl ClientSpec {
@@ -162,12 +177,13 @@ pub async fn upsert(
     let now = now();
     sqlx::query(
         "INSERT INTO clients (client_id, name, secret_sha256, app_type, redirect_uris, logout_urls, \
-         organization_usage, initiate_login_uri, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+         organization_usage, initiate_login_uri, require_pkce, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9, $9) \
          ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, secret_sha256 = excluded.secret_sha256, \
          app_type = excluded.app_type, redirect_uris = excluded.redirect_uris, \
          logout_urls = excluded.logout_urls, organization_usage = excluded.organization_usage, \
-         initiate_login_uri = excluded.initiate_login_uri, updated_at = excluded.updated_at",
+         initiate_login_uri = excluded.initiate_login_uri, require_pkce = excluded.require_pkce, \
+         updated_at = excluded.updated_at",
     )
     .bind(&spec.client_id)
     .bind(&spec.name)
@@ -178,6 +194,7 @@ pub async fn upsert(
     .bind(spec.organization_usage.as_str())
     .bind(&spec.initiate_login_uri)
     .bind(now)
+    .bind(i64::from(spec.require_pkce))
     .execute(&mut *tx)
     .await?;
     sqlx::query("DELETE FROM client_grants WHERE client_id = $1 AND audience = $2")
@@ -199,7 +216,7 @@ pub async fn upsert(
 pub async fn find(db: &Database, client_id: &str) -> Result<Option<Client>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT client_id, name, secret_sha256, app_type, redirect_uris, logout_urls, organization_usage, \
-         initiate_login_uri FROM clients WHERE client_id = $1",
+         initiate_login_uri, require_pkce FROM clients WHERE client_id = $1",
     )
     .bind(client_id)
     .fetch_optional(db.pool())
@@ -216,6 +233,7 @@ pub async fn find(db: &Database, client_id: &str) -> Result<Option<Client>, sqlx
                 &row.try_get::<String, _>("organization_usage")?,
             ),
             initiate_login_uri: row.try_get("initiate_login_uri")?,
+            require_pkce: row.try_get::<i64, _>("require_pkce")? != 0,
         })
     })
     .transpose()
@@ -252,6 +270,7 @@ mod tests {
             organization_usage: OrganizationUsage::Allow,
             initiate_login_uri: login.map(str::to_owned),
             management_api_scopes: vec![],
+            require_pkce: false,
         }
     }
 

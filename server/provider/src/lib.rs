@@ -3,6 +3,7 @@
 //! Management API v2 for identity data. It has its own router and its own
 //! database, and knows nothing of the console.
 
+pub mod client_address;
 pub mod clients;
 mod discovery;
 mod error;
@@ -16,6 +17,7 @@ mod password;
 pub mod provision;
 pub mod seed;
 mod store;
+pub mod throttle;
 mod timestamp;
 
 use std::sync::Arc;
@@ -30,6 +32,7 @@ use axum::{
 use orgdesk_db::{Database, Migrations};
 use url::Url;
 
+pub use client_address::Cidr;
 pub use clients::ClientSpec;
 pub use mail::{MailSettingsError, SmtpSettings};
 pub use management::RateLimit;
@@ -37,6 +40,7 @@ pub use provision::{
     BrandingSpec, ConnectionOptionsSpec, ConnectionSpec, EnabledConnectionSpec, MemberSpec,
     OrganizationSpec, Provisioning, RoleSpec, UserSpec,
 };
+pub use throttle::ThrottleOptions;
 
 /// The provider's schema, per engine.
 pub fn migrations() -> Migrations {
@@ -92,6 +96,11 @@ pub struct ProviderOptions {
     pub outbox_page: bool,
     /// What requests to customers' issuers (enterprise connections) may do.
     pub outbound: orgdesk_fetch::FetchPolicy,
+    /// The limits on failed passwords and client secrets (see `throttle`).
+    pub throttle: ThrottleOptions,
+    /// Proxies whose `X-Forwarded-For` is believed (addresses or ranges).
+    /// Empty (the default): the connection's peer is the client.
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 impl Default for ProviderOptions {
@@ -102,6 +111,8 @@ impl Default for ProviderOptions {
             smtp: None,
             outbox_page: false,
             outbound: orgdesk_fetch::FetchPolicy::default(),
+            throttle: ThrottleOptions::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -221,7 +232,10 @@ pub fn router(state: ProviderState) -> Router {
             "/userinfo",
             get(oidc::userinfo::userinfo).post(oidc::userinfo::userinfo),
         )
-        .route("/oidc/logout", get(oidc::logout::logout))
+        .route(
+            "/oidc/logout",
+            get(oidc::logout::logout).post(oidc::logout::confirm),
+        )
         .route("/v2/logout", get(oidc::logout::logout))
         .nest("/api/v2", management::router(&state))
         .route("/healthz", get(|| async { "ok" }))

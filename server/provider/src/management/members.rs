@@ -140,7 +140,7 @@ async fn members_json(
             if fields.contains(&"user_id") {
                 object.insert("user_id".into(), member.user_id.clone().into());
             }
-            if fields.contains(&"email") {
+            if fields.contains(&"email") && !member.email.is_empty() {
                 object.insert("email".into(), member.email.into());
             }
             if fields.contains(&"name") {

@@ -92,17 +92,25 @@ pub(super) fn user_json(user: &User, identities: &[Identity]) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut body = json!({
         "user_id": user.user_id,
-        "email": user.email,
-        "email_verified": user.email_verified,
         "name": user.name,
         "created_at": iso8601(user.created_at),
         "updated_at": iso8601(user.updated_at),
         "identities": identities,
         "app_metadata": user.app_metadata,
         "user_metadata": user.user_metadata,
-    })
+    });
+    // A user without an address has no email fields, as in Auth0.
+    if !user.email.is_empty() {
+        body["email"] = user.email.clone().into();
+        body["email_verified"] = user.email_verified.into();
+    }
+    // Auth0 shows `blocked` on users who are blocked.
+    if user.blocked {
+        body["blocked"] = true.into();
+    }
+    body
 }
 
 /// Users in Auth0's shape, their identities read in one query.
@@ -146,6 +154,9 @@ struct UpdateBody {
     password: Option<String>,
     app_metadata: Option<Map<String, Value>>,
     user_metadata: Option<Map<String, Value>>,
+    /// Auth0's `blocked`: a blocked user cannot sign in, and their sessions,
+    /// refresh tokens and grants end at once.
+    blocked: Option<bool>,
 }
 
 /// The database (`auth0`-strategy) connection of this name.
@@ -383,7 +394,8 @@ pub(crate) async fn get(
 
 /// `PATCH /users/{id}`: the fields given change; metadata is merged at the
 /// top level (`null` removes a key, `{}` removes them all); a new email is
-/// unverified unless `email_verified` says otherwise. Requires `update:users`.
+/// unverified unless `email_verified` says otherwise; `blocked: true` ends
+/// the user's sessions and grants. Requires `update:users`.
 pub(crate) async fn update(
     caller: Caller,
     State(state): State<ProviderState>,
@@ -421,6 +433,7 @@ pub(crate) async fn update(
         password_hash,
         app_metadata: input.app_metadata,
         user_metadata: input.user_metadata,
+        blocked: input.blocked,
     };
     let user = users::update(&state.db, &user_id, &patch)
         .await?

@@ -10,29 +10,10 @@ use super::{
     OAuthError,
     request::{Presented, TokenRequest},
 };
-use crate::{
-    ProviderState,
-    clients::{self, Client},
-    oidc::grants,
-    store::organizations,
-};
+use std::net::IpAddr;
 
-/// A confidential client proves its secret; a public one presents none.
-async fn authenticate(state: &ProviderState, presented: Presented) -> Result<Client, OAuthError> {
-    let client = clients::find(&state.db, &presented.client_id)
-        .await?
-        .ok_or_else(OAuthError::invalid_client)?;
-    let ok = match (&presented.secret, client.is_confidential()) {
-        (Some(secret), true) => client.secret_matches(secret),
-        (None, false) => true,
-        _ => false,
-    };
-    if ok {
-        Ok(client)
-    } else {
-        Err(OAuthError::invalid_client())
-    }
-}
+use super::client_auth::authenticate;
+use crate::{ProviderState, oidc::grants, store::organizations};
 
 fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, OAuthError> {
     value
@@ -51,8 +32,9 @@ pub(super) async fn authorization_code(
     state: &ProviderState,
     request: &TokenRequest,
     presented: Presented,
+    address: Option<IpAddr>,
 ) -> Result<Value, OAuthError> {
-    let client = authenticate(state, presented).await?;
+    let client = authenticate(state, presented, address).await?;
     let code = required(&request.code, "code")?;
     let redeemed = grants::redeem_code(&state.db, code)
         .await?
@@ -78,8 +60,9 @@ pub(super) async fn refresh_token(
     state: &ProviderState,
     request: &TokenRequest,
     presented: Presented,
+    address: Option<IpAddr>,
 ) -> Result<Value, OAuthError> {
-    let client = authenticate(state, presented).await?;
+    let client = authenticate(state, presented, address).await?;
     let token = required(&request.refresh_token, "refresh_token")?;
     // A refresh token stays in the organization it was issued for. Checked
     // before the token rotates, so a request for another organization is

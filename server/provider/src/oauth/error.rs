@@ -13,6 +13,8 @@ pub struct OAuthError {
     status: StatusCode,
     error: &'static str,
     description: String,
+    /// Seconds for `Retry-After` (429 only).
+    retry_after: Option<i64>,
 }
 
 impl OAuthError {
@@ -21,6 +23,20 @@ impl OAuthError {
             status,
             error,
             description: description.into(),
+            retry_after: None,
+        }
+    }
+
+    /// Too many failed client authentications from this address (429, with
+    /// the error Auth0's Authentication API uses for brute-force protection).
+    pub fn too_many_attempts(retry_after_secs: i64) -> Self {
+        Self {
+            retry_after: Some(retry_after_secs),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                "Too many failed authentication attempts from this address. Try again later.",
+            )
         }
     }
 
@@ -75,6 +91,12 @@ impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
         let body = Json(json!({ "error": self.error, "error_description": self.description }));
         let mut response = (self.status, body).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(seconds.max(1) as u64),
+            );
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -1,5 +1,6 @@
 //! The OAuth 2.0 side of the provider: `/oauth/token`.
 
+mod client_auth;
 mod code_grant;
 mod error;
 mod request;

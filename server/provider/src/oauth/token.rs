@@ -10,11 +10,15 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use std::net::IpAddr;
+
 use super::{
-    OAuthError, code_grant,
+    OAuthError,
+    client_auth::authenticate,
+    code_grant,
     request::{Presented, TokenRequest},
 };
-use crate::{ProviderState, clients, now};
+use crate::{ProviderState, client_address::ClientAddr, clients, now};
 
 /// The claims of a Management API access token, as Auth0 issues them to
 /// machine-to-machine clients.
@@ -32,17 +36,22 @@ pub struct ManagementClaims {
 
 pub(crate) async fn token(
     State(state): State<ProviderState>,
+    ClientAddr(address): ClientAddr,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, OAuthError> {
     let request = TokenRequest::parse(&headers, &body)?;
     let presented = request.credentials(&headers)?;
     let body = match request.grant_type.as_deref() {
-        Some("client_credentials") => client_credentials(&state, &request, presented).await?,
-        Some("authorization_code") => {
-            code_grant::authorization_code(&state, &request, presented).await?
+        Some("client_credentials") => {
+            client_credentials(&state, &request, presented, address).await?
         }
-        Some("refresh_token") => code_grant::refresh_token(&state, &request, presented).await?,
+        Some("authorization_code") => {
+            code_grant::authorization_code(&state, &request, presented, address).await?
+        }
+        Some("refresh_token") => {
+            code_grant::refresh_token(&state, &request, presented, address).await?
+        }
         Some(other) => return Err(OAuthError::unsupported_grant_type(other)),
         None => {
             return Err(OAuthError::invalid_request(
@@ -65,12 +74,10 @@ async fn client_credentials(
     state: &ProviderState,
     request: &TokenRequest,
     presented: Presented,
+    address: Option<IpAddr>,
 ) -> Result<serde_json::Value, OAuthError> {
-    let client = clients::find(&state.db, &presented.client_id)
-        .await?
-        .ok_or_else(OAuthError::invalid_client)?;
-    let secret = presented.secret.as_deref().unwrap_or_default();
-    if !client.is_confidential() || !client.secret_matches(secret) {
+    let client = authenticate(state, presented, address).await?;
+    if !client.is_confidential() {
         return Err(OAuthError::invalid_client());
     }
     let audience = request

@@ -204,8 +204,7 @@ async fn check(
             ));
         }
     }
-    let public = client.app_type == AppType::Spa || !client.is_confidential();
-    if public && challenge.is_none() {
+    if client.needs_pkce() && challenge.is_none() {
         return Err(fail(
             "invalid_request",
             "PKCE (code_challenge with S256) is required for this application",
@@ -360,6 +359,17 @@ async fn begin(
         Ok(session) => session.filter(|_| prompt != Some("login")),
         Err(e) => return server_error(e),
     };
+    // An organization's sign-in rides only a session it would have let in:
+    // one authenticated through a connection it enables. Any other is as
+    // no session: the organization's own login page.
+    let session = match (session, &checked.org_id) {
+        (Some(session), Some(org_id)) => match accepts(state, org_id, &session).await {
+            Ok(true) => Some(session),
+            Ok(false) => None,
+            Err(e) => return server_error(e),
+        },
+        (session, _) => session,
+    };
     if let Some(session) = session {
         if let Some(invited) = &checked.invitation {
             let signed_in = match users::by_id(&state.db, &session.user_id).await {
@@ -487,6 +497,26 @@ pub async fn complete(state: &ProviderState, checked: &Checked, session: &Sessio
         }
     }
     if let Some(org_id) = &checked.org_id {
+        // The organization chosen after sign-in (the only one, or picked)
+        // must accept the session too; otherwise its own login page.
+        match accepts(state, org_id, session).await {
+            Ok(true) => {}
+            Ok(false) if checked.prompt_none => {
+                return checked.fail("login_required", "Login required");
+            }
+            Ok(false) => {
+                return match to_login_transaction(state, &checked).await {
+                    Ok((tx, cookie)) => {
+                        let mut response =
+                            Redirect::to(&format!("/u/login?state={tx}")).into_response();
+                        response.headers_mut().append(header::SET_COOKIE, cookie);
+                        response
+                    }
+                    Err(e) => server_error(e),
+                };
+            }
+            Err(e) => return server_error(e),
+        }
         match users::is_member(&state.db, org_id, &session.user_id).await {
             Ok(true) => {}
             Ok(false) => {
@@ -512,6 +542,21 @@ pub async fn complete(state: &ProviderState, checked: &Checked, session: &Sessio
     match issued {
         Ok(code) => code_redirect(&checked, &code),
         Err(e) => server_error(e),
+    }
+}
+
+/// Whether the organization accepts the session: it enables the connection
+/// the session was authenticated through.
+async fn accepts(
+    state: &ProviderState,
+    org_id: &str,
+    session: &Session,
+) -> Result<bool, sqlx::Error> {
+    match &session.connection_id {
+        Some(connection_id) => Ok(connections::enabled(&state.db, org_id, connection_id)
+            .await?
+            .is_some()),
+        None => Ok(false),
     }
 }
 

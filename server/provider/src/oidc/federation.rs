@@ -11,12 +11,17 @@
 //!   used once; the code is exchanged with the client secret and the PKCE
 //!   verifier; the ID token is checked (RS256 against the upstream's JWKS;
 //!   `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`).
-//! - The person is found by (connection, subject) only. A first sign-in links
-//!   to an existing user by email only where the upstream says the email is
-//!   verified, the address is in one of the connection's `domain_aliases`,
-//!   and the user holds no tenant-wide role; otherwise a taken email is
-//!   refused. Membership follows the organization's
-//!   `assign_membership_on_login`.
+//! - The person is found by (connection, subject) only. A connection
+//!   vouches only for addresses in its `domain_aliases` (one without aliases
+//!   vouches for none). Outside them, a first sign-in creates an account of
+//!   the connection (`oidc|{connection}|{sub}`) with no address: it links to
+//!   nobody and claims nothing, so the address's owner can still sign up.
+//!   Inside them, it links to an existing user by email only where the
+//!   upstream says the email is verified and the user holds no tenant-wide
+//!   role (otherwise it is refused), or creates the user with the address.
+//!   Membership follows the organization's `assign_membership_on_login`.
+//! - The session records the connection; an organization that does not
+//!   enable it does not accept the session (see `authorize`).
 //!
 //! The client secret, codes and tokens are never logged nor shown.
 
@@ -533,13 +538,16 @@ async fn finish(state: &ProviderState, headers: &HeaderMap, raw: &str) -> Respon
             .bind(&pending.transaction_sha256)
             .execute(&mut *tx)
             .await?;
-        let started = session::start(&mut tx, &user_id).await?;
-        tx.commit().await?;
+        let started = session::start(&mut tx, &user_id, &connection.id).await?;
+        if started.is_some() {
+            tx.commit().await?;
+        }
         Ok::<_, sqlx::Error>(started)
     }
     .await;
     let (token, session) = match started {
-        Ok(started) => started,
+        Ok(Some(started)) => started,
+        Ok(None) => return refuse(StatusCode::FORBIDDEN, session::BLOCKED.into()).await,
         Err(e) => return unavailable(e),
     };
     let mut response = complete(state, &pending.checked, &session).await;
@@ -719,10 +727,28 @@ async fn identify(
         connections::record_identity_login(&mut conn, &connection.id, &subject, &profile).await?;
         return Ok(Ok(user_id));
     }
-    let Some(email) = email else {
-        return Ok(Err(format!(
-            "{label} did not share your email address, which signing in here needs. Ask your administrator."
-        )));
+    let user_id = format!("oidc|{}|{subject}", connection.name);
+    let name = claims
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.trim().is_empty() && n.chars().count() <= 300)
+        .map(str::to_owned);
+    // A customer's provider vouches for the addresses of its own domains
+    // only (`domain_aliases`; none without them). Outside them, the person
+    // gets an account of the connection with no address: nothing is linked
+    // or claimed, and the address stays free for its owner. The address
+    // the connection gave stays in the identity's profile.
+    let Some(email) = email.filter(|e| vouches_for(connection, e)) else {
+        let name = name.unwrap_or_else(|| format!("{label} user"));
+        let mut tx = state.db.pool().begin().await?;
+        if !connections::insert_federated_user(&mut tx, &user_id, None, false, &name).await? {
+            return Ok(Err(format!(
+                "Your {label} account cannot be used here. Ask your administrator."
+            )));
+        }
+        connections::link_identity(&mut tx, &connection.id, &subject, &user_id, &profile).await?;
+        tx.commit().await?;
+        return Ok(Ok(user_id));
     };
     if let Some(existing) = users::by_email(&state.db, &email).await? {
         if !email_verified {
@@ -730,24 +756,8 @@ async fn identify(
                 "An account with {email} already exists, and {label} does not confirm that this address is yours. Ask your administrator."
             )));
         }
-        // A customer's provider vouches for its own domains only: one that
-        // says any address is verified must not take over other people's
-        // accounts, and never an account with a tenant-wide role (staff).
-        let domain = email
-            .rsplit('@')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let vouches = connection
-            .options
-            .get("domain_aliases")
-            .and_then(Value::as_array)
-            .is_some_and(|domains| domains.iter().any(|d| d.as_str() == Some(&domain)));
-        if !vouches {
-            return Ok(Err(format!(
-                "An account with {email} already exists, and {label} does not sign in {domain} addresses. Ask your administrator."
-            )));
-        }
+        // Never an account with a tenant-wide role (staff), whatever the
+        // connection vouches for.
         if users::global_roles_count(&state.db, &existing.user_id).await? > 0 {
             return Ok(Err(format!(
                 "An account with {email} already exists and cannot be linked to {label}. Ask your administrator."
@@ -764,16 +774,10 @@ async fn identify(
         .await?;
         return Ok(Ok(existing.user_id));
     }
-    let user_id = format!("oidc|{}|{subject}", connection.name);
-    let name = claims
-        .get("name")
-        .and_then(Value::as_str)
-        .filter(|n| !n.trim().is_empty() && n.chars().count() <= 300)
-        .unwrap_or(&email)
-        .to_owned();
+    let name = name.unwrap_or_else(|| email.clone());
     let mut tx = state.db.pool().begin().await?;
     let created =
-        connections::insert_federated_user(&mut tx, &user_id, &email, email_verified, &name)
+        connections::insert_federated_user(&mut tx, &user_id, Some(&email), email_verified, &name)
             .await?;
     if !created {
         return Ok(Err(format!(
@@ -783,4 +787,25 @@ async fn identify(
     connections::link_identity(&mut tx, &connection.id, &subject, &user_id, &profile).await?;
     tx.commit().await?;
     Ok(Ok(user_id))
+}
+
+/// Whether the connection speaks for this address: its domain is one of the
+/// connection's `domain_aliases` (a connection without them speaks for none).
+fn vouches_for(connection: &Connection, email: &str) -> bool {
+    let domain = email
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    connection
+        .options
+        .get("domain_aliases")
+        .and_then(Value::as_array)
+        .is_some_and(|domains| {
+            domains
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|d| d.trim().eq_ignore_ascii_case(&domain))
+        })
 }

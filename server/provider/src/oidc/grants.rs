@@ -69,11 +69,17 @@ pub async fn create(conn: &mut AnyConnection, grant: Grant) -> Result<Grant, sql
     Ok(grant)
 }
 
-/// The grant if it exists and is not revoked.
+/// The grant if it still gives rights: not revoked, its user not blocked,
+/// and, for an organization's grant, the user still a member there. Every
+/// use of a grant (a code, a refresh token, an access token at `/userinfo`)
+/// goes through here, so a change that forgot to revoke is still covered.
 pub async fn live(db: &Database, grant_id: &str) -> Result<Option<Grant>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, client_id, user_id, org_id, scope, audience, auth_time FROM grants \
-         WHERE id = $1 AND revoked_at IS NULL",
+        "SELECT g.id, g.client_id, g.user_id, g.org_id, g.scope, g.audience, g.auth_time \
+         FROM grants g JOIN users u ON u.user_id = g.user_id \
+         WHERE g.id = $1 AND g.revoked_at IS NULL AND u.blocked = 0 \
+         AND (g.org_id IS NULL OR EXISTS \
+              (SELECT 1 FROM members m WHERE m.org_id = g.org_id AND m.user_id = g.user_id))",
     )
     .bind(grant_id)
     .fetch_optional(db.pool())
@@ -267,7 +273,7 @@ pub async fn token_response(
         if let Some(nonce) = nonce {
             id["nonce"] = nonce.into();
         }
-        if scopes.contains(&"email") {
+        if scopes.contains(&"email") && !user.email.is_empty() {
             id["email"] = user.email.into();
             id["email_verified"] = user.email_verified.into();
         }

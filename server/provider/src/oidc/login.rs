@@ -12,18 +12,17 @@
 //! - The page belongs to the browser that started the sign-in (a cookie
 //!   carries the transaction).
 //! - An unknown email and a wrong password get the same answer, in the same time.
-//! - Failed attempts are limited per account and per client address; the
-//!   counts live in the database, so every provider process sees them.
+//! - Failed attempts go through the provider's one throttle (`throttle`):
+//!   limited per (account, address) and per address, and only slowed per
+//!   account, so an attacker cannot lock the owner out.
 //! - With an invitation, the email is the invited one and cannot change;
 //!   the page offers sign-up (`/u/signup`) too.
 //! - Signing in ends the browser's previous session (if any).
 
-use std::net::{IpAddr, SocketAddr};
-
 use axum::{
     Form,
-    extract::{ConnectInfo, FromRequestParts, Query, State},
-    http::{HeaderMap, StatusCode, header, request::Parts},
+    extract::{Query, State},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -37,11 +36,14 @@ use super::{
     session::{self, TRANSACTION_COOKIE},
 };
 use crate::{
-    ProviderState, now, password,
+    ProviderState,
+    client_address::ClientAddr,
+    password,
     store::{
         connections::{self, Strategy},
         members, organizations, users,
     },
+    throttle::{self, Attempt, Principal},
 };
 
 /// How a sign-in's login page lets people in: what the organization enables
@@ -57,6 +59,9 @@ pub(super) struct Methods {
     /// Enterprise connections shown as buttons: (name, label).
     pub buttons: Vec<(String, String)>,
     pub branding: Branding,
+    /// The database connection the password form signs in with (the
+    /// provider's own without an organization, or for an invitation).
+    pub database_id: String,
 }
 
 impl Methods {
@@ -93,6 +98,7 @@ pub(super) async fn methods(
             assign_membership_on_login: false,
             buttons: Vec::new(),
             branding: Branding::default(),
+            database_id: crate::ids::DATABASE_CONNECTION_ID.to_owned(),
         });
     };
     let branding = organizations::by_id(&state.db, org_id)
@@ -117,34 +123,15 @@ pub(super) async fn methods(
         assign_membership_on_login: database.is_some_and(|d| d.assign_membership_on_login),
         buttons,
         branding,
+        database_id: database
+            .map(|d| d.connection.id.clone())
+            .unwrap_or_else(|| crate::ids::DATABASE_CONNECTION_ID.to_owned()),
     })
 }
 
-/// Failures counted over this window…
-const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
-/// …block an account after this many…
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// …and a client address after this many.
-const MAX_FAILURES_PER_ADDRESS: i64 = 30;
-
 const WRONG_CREDENTIALS: &str = "Wrong email or password.";
-const TOO_MANY: &str = "Too many failed attempts. Wait 15 minutes, then try again.";
-
-/// The client's address, when the server knows it.
-pub struct ClientAddr(Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
-    }
-}
+const TOO_MANY: &str =
+    "Too many failed attempts from this address. Wait a few minutes, then try again.";
 
 #[derive(Deserialize)]
 pub(crate) struct Shown {
@@ -284,11 +271,13 @@ pub(crate) async fn submit(
             &format!("This invitation is for {email}. Sign in with that address."),
         );
     }
-    let account = format!("account:{}", users::normalize_email(&email));
-    let address = addr.map(|ip| format!("address:{ip}"));
-    match blocked(&state, &account, address.as_deref()).await {
-        Ok(true) => return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY),
-        Ok(false) => {}
+    let attempt = Attempt {
+        principal: Principal::Account(&email),
+        address: addr,
+    };
+    match throttle::admit(&state, &attempt).await {
+        Ok(Err(_)) => return again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY),
+        Ok(Ok(())) => {}
         Err(e) => return unavailable(e),
     }
     let found = match users::with_password(&state.db, &email).await {
@@ -300,12 +289,15 @@ pub(crate) async fn submit(
         None => (None, None),
     };
     if !password::verify(hash, form.password.clone()).await {
-        if let Err(e) = record_failure(&state, &account, address.as_deref()).await {
+        if let Err(e) = throttle::failed(&state, &attempt).await {
             return unavailable(e);
         }
         return again(StatusCode::UNAUTHORIZED, WRONG_CREDENTIALS);
     }
     let user = user.expect("a verified password has a user");
+    if user.blocked {
+        return again(StatusCode::UNAUTHORIZED, session::BLOCKED);
+    }
     // Someone who is not a member becomes one where the organization's
     // database connection says so (an invitation makes its own membership).
     if let (Some(org_id), None, true) = (
@@ -326,17 +318,20 @@ pub(crate) async fn submit(
         }
     }
     let started = async {
-        clear_failures(&state, &account).await?;
+        throttle::succeeded(&state, &attempt).await?;
         session::end(&state.db, &headers).await?;
         let mut tx = state.db.pool().begin().await?;
         session::drop_transaction(&mut tx, &form.state).await?;
-        let started = session::start(&mut tx, &user.user_id).await?;
-        tx.commit().await?;
+        let started = session::start(&mut tx, &user.user_id, &methods.database_id).await?;
+        if started.is_some() {
+            tx.commit().await?;
+        }
         Ok::<_, sqlx::Error>(started)
     }
     .await;
     let (token, session) = match started {
-        Ok(started) => started,
+        Ok(Some(started)) => started,
+        Ok(None) => return again(StatusCode::UNAUTHORIZED, session::BLOCKED),
         Err(e) => return unavailable(e),
     };
     let mut response = complete(&state, &checked, &session).await.into_response();
@@ -350,55 +345,4 @@ pub(crate) async fn submit(
         session::set_cookie(&state.issuer, TRANSACTION_COOKIE, "", "/u/", 0),
     );
     response
-}
-
-async fn failures(state: &ProviderState, subject: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at > $2")
-        .bind(subject)
-        .bind(now() - FAILURE_WINDOW_SECONDS)
-        .fetch_one(state.db.pool())
-        .await
-}
-
-async fn blocked(
-    state: &ProviderState,
-    account: &str,
-    address: Option<&str>,
-) -> Result<bool, sqlx::Error> {
-    if failures(state, account).await? >= MAX_FAILURES_PER_ACCOUNT {
-        return Ok(true);
-    }
-    match address {
-        Some(address) => Ok(failures(state, address).await? >= MAX_FAILURES_PER_ADDRESS),
-        None => Ok(false),
-    }
-}
-
-async fn record_failure(
-    state: &ProviderState,
-    account: &str,
-    address: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    let now = now();
-    for subject in std::iter::once(account).chain(address) {
-        sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
-            .bind(subject)
-            .bind(now)
-            .execute(state.db.pool())
-            .await?;
-    }
-    // Old failures no longer count; keep the table small.
-    sqlx::query("DELETE FROM login_failures WHERE at <= $1")
-        .bind(now - FAILURE_WINDOW_SECONDS)
-        .execute(state.db.pool())
-        .await?;
-    Ok(())
-}
-
-async fn clear_failures(state: &ProviderState, account: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE subject = $1")
-        .bind(account)
-        .execute(state.db.pool())
-        .await?;
-    Ok(())
 }

@@ -57,7 +57,7 @@ pub fn content_security_policy(branding: &Branding, form_target: Option<&str>) -
 
 /// Like [`page`], branded, where a form's answer redirects to `form_target`
 /// (an origin): browsers apply `form-action` to that redirect too.
-fn page_with_form_target(
+pub(super) fn page_with_form_target(
     status: StatusCode,
     title: &str,
     body: &str,
@@ -161,7 +161,7 @@ pub struct LoginForm<'a> {
 }
 
 /// The origin of a redirect URI, for the pages' `form-action`.
-fn origin_of(redirect_uri: &str) -> Option<String> {
+pub(super) fn origin_of(redirect_uri: &str) -> Option<String> {
     url::Url::parse(redirect_uri)
         .ok()
         .map(|u| u.origin().ascii_serialization())

@@ -20,6 +20,10 @@ pub struct Session {
     pub id_sha256: String,
     pub user_id: String,
     pub auth_time: i64,
+    /// The connection the person proved who they are with. An organization
+    /// accepts the session only if it enables that connection (`None`: a
+    /// session older than this record, accepted by none).
+    pub connection_id: Option<String>,
 }
 
 /// A cookie's value from the request.
@@ -53,40 +57,51 @@ pub fn set_cookie(
     .expect("cookie values are plain tokens")
 }
 
-/// Starts a session for a user who just proved who they are; returns the cookie value.
+/// Starts a session for a user who just proved who they are; returns the
+/// cookie value. `None` for a blocked user: no sign-in path can give one a
+/// session.
 pub async fn start(
     conn: &mut AnyConnection,
     user_id: &str,
-) -> Result<(String, Session), sqlx::Error> {
+    connection_id: &str,
+) -> Result<Option<(String, Session)>, sqlx::Error> {
     let token = ids::opaque_token();
     let session = Session {
         id_sha256: ids::sha256_hex(&token),
         user_id: user_id.to_owned(),
         auth_time: now(),
+        connection_id: Some(connection_id.to_owned()),
     };
-    sqlx::query(
-        "INSERT INTO provider_sessions (id_sha256, user_id, auth_time, expires_at) VALUES ($1, $2, $3, $4)",
+    let started = sqlx::query(
+        "INSERT INTO provider_sessions (id_sha256, user_id, auth_time, expires_at, connection_id) \
+         SELECT $1, user_id, $3, $4, $5 FROM users WHERE user_id = $2 AND blocked = 0",
     )
     .bind(&session.id_sha256)
     .bind(&session.user_id)
     .bind(session.auth_time)
     .bind(session.auth_time + SESSION_SECONDS)
+    .bind(connection_id)
     .execute(conn)
-    .await?;
-    Ok((token, session))
+    .await?
+    .rows_affected()
+        == 1;
+    Ok(started.then_some((token, session)))
 }
 
 pub fn session_cookie(issuer: &Issuer, token: &str) -> HeaderValue {
     set_cookie(issuer, SESSION_COOKIE, token, "/", SESSION_SECONDS)
 }
 
-/// The live session named by the request's cookie, if any.
+/// The live session named by the request's cookie, if any (never a blocked
+/// user's).
 pub async fn current(db: &Database, headers: &HeaderMap) -> Result<Option<Session>, sqlx::Error> {
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     let row = sqlx::query(
-        "SELECT id_sha256, user_id, auth_time FROM provider_sessions WHERE id_sha256 = $1 AND expires_at > $2",
+        "SELECT s.id_sha256, s.user_id, s.auth_time, s.connection_id FROM provider_sessions s \
+         JOIN users u ON u.user_id = s.user_id \
+         WHERE s.id_sha256 = $1 AND s.expires_at > $2 AND u.blocked = 0",
     )
     .bind(ids::sha256_hex(&token))
     .bind(now())
@@ -97,10 +112,14 @@ pub async fn current(db: &Database, headers: &HeaderMap) -> Result<Option<Sessio
             id_sha256: row.try_get("id_sha256")?,
             user_id: row.try_get("user_id")?,
             auth_time: row.try_get("auth_time")?,
+            connection_id: row.try_get("connection_id")?,
         })
     })
     .transpose()
 }
+
+/// What a blocked user sees after proving who they are (Auth0's words).
+pub const BLOCKED: &str = "user is blocked";
 
 /// Ends the session named by the request's cookie.
 pub async fn end(db: &Database, headers: &HeaderMap) -> Result<(), sqlx::Error> {

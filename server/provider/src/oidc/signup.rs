@@ -144,10 +144,11 @@ pub(crate) async fn submit(
             &form(&submitted.state, &allowed, typed_email, name, Some(error)),
         )
     };
+    let connection = allowed.2.database_id.as_str();
     let (checked, invited) = match &allowed {
         (checked, Some(invited), _) => (checked, invited),
         (checked, None, _) => {
-            return open_signup(&state, &headers, &submitted, checked, again).await;
+            return open_signup(&state, &headers, &submitted, checked, connection, again).await;
         }
     };
     if !submitted.email.trim().is_empty()
@@ -185,7 +186,10 @@ pub(crate) async fn submit(
         else {
             return Ok(Err(None));
         };
-        let (token, session) = session::start(&mut tx, &user_id).await?;
+        // A user created in this transaction is not blocked.
+        let (token, session) = session::start(&mut tx, &user_id, connection)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
         let code = invitation::accept_on(
             &mut tx,
             &state,
@@ -241,6 +245,7 @@ async fn open_signup(
     headers: &axum::http::HeaderMap,
     submitted: &Submitted,
     checked: &Checked,
+    connection: &str,
     again: impl Fn(StatusCode, &str) -> Response,
 ) -> Response {
     let email = users::normalize_email(&submitted.email);
@@ -266,7 +271,10 @@ async fn open_signup(
         let Some(user_id) = users::insert_new(&mut tx, &email, name, false, &hash).await? else {
             return Ok(None);
         };
-        let (token, session) = session::start(&mut tx, &user_id).await?;
+        // A user created in this transaction is not blocked.
+        let (token, session) = session::start(&mut tx, &user_id, connection)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
         session::drop_transaction(&mut tx, &submitted.state).await?;
         tx.commit().await?;
         session::end(&state.db, headers).await?;

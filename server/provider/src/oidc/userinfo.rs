@@ -52,7 +52,7 @@ pub(crate) async fn userinfo(State(state): State<ProviderState>, headers: Header
         Ok(Some(user)) => {
             let scopes: Vec<&str> = claims.scope.split_whitespace().collect();
             let mut body = json!({ "sub": user.user_id });
-            if scopes.contains(&"email") {
+            if scopes.contains(&"email") && !user.email.is_empty() {
                 body["email"] = user.email.into();
                 body["email_verified"] = user.email_verified.into();
             }

@@ -256,12 +256,13 @@ pub async fn link_identity(
     Ok(done.rows_affected() == 1)
 }
 
-/// Creates a user who signs in only through a connection (no password).
-/// `false` when the id or the email is taken (nothing is written).
+/// Creates a user who signs in only through a connection (no password),
+/// with a claim on `email` where the connection vouches for it (`None`: no
+/// address). `false` when the id or the email is taken (nothing is written).
 pub async fn insert_federated_user(
     conn: &mut sqlx::AnyConnection,
     user_id: &str,
-    email: &str,
+    email: Option<&str>,
     email_verified: bool,
     name: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -271,7 +272,7 @@ pub async fn insert_federated_user(
          VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT DO NOTHING",
     )
     .bind(user_id)
-    .bind(super::users::normalize_email(email))
+    .bind(email.map(super::users::normalize_email))
     .bind(i64::from(email_verified))
     .bind(name)
     .bind(now)

@@ -24,7 +24,9 @@ pub struct Member {
 fn member_from_row(row: &AnyRow) -> Result<Member, sqlx::Error> {
     Ok(Member {
         user_id: row.try_get("user_id")?,
-        email: row.try_get("email")?,
+        email: row
+            .try_get::<Option<String>, _>("email")?
+            .unwrap_or_default(),
         name: row.try_get("name")?,
     })
 }

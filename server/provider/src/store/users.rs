@@ -12,11 +12,15 @@ use crate::{ids, now};
 #[derive(Clone, Debug, PartialEq)]
 pub struct User {
     pub user_id: String,
+    /// The address the user has a claim on; empty for none (a person an
+    /// enterprise connection signed in outside its domains).
     pub email: String,
     pub email_verified: bool,
     pub name: String,
     pub app_metadata: Map<String, Value>,
     pub user_metadata: Map<String, Value>,
+    /// Auth0's `blocked`: no sign-in, and no grant gives rights.
+    pub blocked: bool,
     /// UNIX times.
     pub created_at: i64,
     pub updated_at: i64,
@@ -30,8 +34,8 @@ pub struct Role {
     pub description: String,
 }
 
-const USER_COLUMNS: &str =
-    "user_id, email, email_verified, name, app_metadata, user_metadata, created_at, updated_at";
+const USER_COLUMNS: &str = "user_id, email, email_verified, name, app_metadata, user_metadata, \
+     blocked, created_at, updated_at";
 
 fn json_object(text: &str) -> Map<String, Value> {
     serde_json::from_str(text).unwrap_or_default()
@@ -40,11 +44,14 @@ fn json_object(text: &str) -> Map<String, Value> {
 pub(super) fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
         user_id: row.try_get("user_id")?,
-        email: row.try_get("email")?,
+        email: row
+            .try_get::<Option<String>, _>("email")?
+            .unwrap_or_default(),
         email_verified: row.try_get::<i64, _>("email_verified")? != 0,
         name: row.try_get("name")?,
         app_metadata: json_object(&row.try_get::<String, _>("app_metadata")?),
         user_metadata: json_object(&row.try_get::<String, _>("user_metadata")?),
+        blocked: row.try_get::<i64, _>("blocked")? != 0,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -289,6 +296,7 @@ pub async fn insert(db: &Database, new: &NewUser<'_>) -> Result<User, UserWriteE
         name: new.name.to_owned(),
         app_metadata: new.app_metadata.clone(),
         user_metadata: new.user_metadata.clone(),
+        blocked: false,
         created_at: now(),
         updated_at: now(),
     };
@@ -335,6 +343,7 @@ pub struct UserPatch {
     pub password_hash: Option<String>,
     pub app_metadata: Option<Map<String, Value>>,
     pub user_metadata: Option<Map<String, Value>>,
+    pub blocked: Option<bool>,
 }
 
 /// Merges a metadata patch into stored metadata, as [`UserPatch`] describes.
@@ -353,6 +362,8 @@ pub fn merge_metadata(stored: &mut Map<String, Value>, patch: &Map<String, Value
 
 /// Applies a patch in one transaction (the row is locked first, so two
 /// metadata merges never lose each other's keys); `None` when no such user.
+/// Blocking a user ends their sessions and revokes their grants in the same
+/// transaction.
 pub async fn update(
     db: &Database,
     user_id: &str,
@@ -393,11 +404,27 @@ pub async fn update(
     if let Some(metadata) = &patch.user_metadata {
         merge_metadata(&mut user.user_metadata, metadata);
     }
+    if let Some(blocked) = patch.blocked {
+        if blocked && !user.blocked {
+            sqlx::query("DELETE FROM provider_sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE grants SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(user_id)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        }
+        user.blocked = blocked;
+    }
     user.updated_at = now();
     sqlx::query(
         "UPDATE users SET email = $2, email_verified = $3, name = $4, app_metadata = $5, \
-         user_metadata = $6, updated_at = $7, password_hash = COALESCE($8, password_hash) \
-         WHERE user_id = $1",
+         user_metadata = $6, updated_at = $7, password_hash = COALESCE($8, password_hash), \
+         blocked = $9 WHERE user_id = $1",
     )
     .bind(user_id)
     .bind(&user.email)
@@ -407,6 +434,7 @@ pub async fn update(
     .bind(object_text(&user.user_metadata))
     .bind(user.updated_at)
     .bind(patch.password_hash.as_deref())
+    .bind(i64::from(user.blocked))
     .execute(&mut *tx)
     .await
     .map_err(classify)?;

@@ -2,6 +2,7 @@
 //! redirects not followed.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::body::{Body, to_bytes};
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -16,6 +17,8 @@ use super::TestProvider;
 pub struct Browser<'a> {
     provider: &'a TestProvider,
     cookies: HashMap<String, String>,
+    /// The connection's peer, as the server's `ConnectInfo` gives it.
+    peer: SocketAddr,
 }
 
 pub struct Page {
@@ -30,9 +33,15 @@ pub struct Page {
 
 impl<'a> Browser<'a> {
     pub fn new(provider: &'a TestProvider) -> Self {
+        Self::at(provider, super::LOOPBACK)
+    }
+
+    /// A browser connecting from this address.
+    pub fn at(provider: &'a TestProvider, ip: IpAddr) -> Self {
         Self {
             provider,
             cookies: HashMap::new(),
+            peer: SocketAddr::new(ip, 40_000),
         }
     }
 
@@ -44,6 +53,7 @@ impl<'a> Browser<'a> {
             .collect();
         let request = request
             .header(header::COOKIE, cookie.join("; "))
+            .extension(axum::extract::ConnectInfo(self.peer))
             .body(body)
             .unwrap();
         let response = self.provider.app.clone().oneshot(request).await.unwrap();

@@ -29,27 +29,27 @@ use crate::{
     store::{organizations, users},
 };
 
-const APP: &str = "b2b-app";
-const APP_SECRET: &str = "b2b-secret";
-const CALLBACK: &str = "https://b2b.example/callback";
-const PASSWORD: &str = "correct horse battery";
+pub(super) const APP: &str = "b2b-app";
+pub(super) const APP_SECRET: &str = "b2b-secret";
+pub(super) const CALLBACK: &str = "https://b2b.example/callback";
+pub(super) const PASSWORD: &str = "correct horse battery";
 /// The connection's client secret at the upstream: must never be shown or logged.
-const UPSTREAM_SECRET: &str = "UPSTREAM-SECRET-never-shown-7f3a";
-const UPSTREAM_CLIENT: &str = "corp-app";
+pub(super) const UPSTREAM_SECRET: &str = "UPSTREAM-SECRET-never-shown-7f3a";
+pub(super) const UPSTREAM_CLIENT: &str = "corp-app";
 
 /// The customer's identity provider: a built-in provider on a real port.
-struct Upstream {
-    provider: TestProvider,
-    issuer: String,
+pub(super) struct Upstream {
+    pub provider: TestProvider,
+    pub issuer: String,
 }
 
-async fn listener() -> (tokio::net::TcpListener, SocketAddr) {
+pub(super) async fn listener() -> (tokio::net::TcpListener, SocketAddr) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     (listener, addr)
 }
 
-async fn upstream(employees: &[&str]) -> Upstream {
+pub(super) async fn upstream(employees: &[&str]) -> Upstream {
     let (listener, addr) = listener().await;
     let issuer = format!("http://{addr}/");
     let provider = TestProvider::with_issuer(&issuer, ProviderOptions::default()).await;
@@ -66,6 +66,7 @@ async fn upstream(employees: &[&str]) -> Upstream {
                 organization_usage: OrganizationUsage::Deny,
                 initiate_login_uri: None,
                 management_api_scopes: vec![],
+                require_pkce: false,
             }],
             users: employees
                 .iter()
@@ -88,7 +89,7 @@ async fn upstream(employees: &[&str]) -> Upstream {
 /// Orgdesk's provider, admitting `origins`, with the application, the
 /// organizations `acme` and `globex` (password database enabled) and a
 /// provisioned user.
-async fn downstream(origins: Vec<String>, timeout: Duration) -> TestProvider {
+pub(super) async fn downstream(origins: Vec<String>, timeout: Duration) -> TestProvider {
     let provider = TestProvider::with_options(ProviderOptions {
         outbound: FetchPolicy {
             timeout,
@@ -119,6 +120,7 @@ async fn downstream(origins: Vec<String>, timeout: Duration) -> TestProvider {
                 organization_usage: OrganizationUsage::Allow,
                 initiate_login_uri: Some("https://b2b.example/login".into()),
                 management_api_scopes: vec![],
+                require_pkce: false,
             }],
             users: vec![UserSpec {
                 email: "known@corp.example".into(),
@@ -134,7 +136,7 @@ async fn downstream(origins: Vec<String>, timeout: Duration) -> TestProvider {
     provider
 }
 
-async fn org_id(provider: &TestProvider, name: &str) -> String {
+pub(super) async fn org_id(provider: &TestProvider, name: &str) -> String {
     organizations::by_name(&provider.db, name)
         .await
         .unwrap()
@@ -143,12 +145,25 @@ async fn org_id(provider: &TestProvider, name: &str) -> String {
 }
 
 /// The `oidc` connection `corp-sso` to `issuer`, enabled for `org`.
-async fn connect(provider: &TestProvider, org: &str, issuer: &str, assign: bool) {
+pub(super) async fn connect(provider: &TestProvider, org: &str, issuer: &str, assign: bool) {
     add_connection(provider, "con_CorpSso", "corp-sso", issuer, UPSTREAM_CLIENT).await;
     enable(provider, org, "con_CorpSso", assign, true).await;
 }
 
-async fn add_connection(
+/// The connection speaks for these domains (`domain_aliases`).
+pub(super) async fn vouch_for(provider: &TestProvider, issuer: &str, domains: &[&str]) {
+    sqlx::query("UPDATE connections SET options = $1 WHERE id = 'con_CorpSso'")
+        .bind(
+            json!({"issuer": issuer, "client_id": UPSTREAM_CLIENT,
+                   "scope": "openid profile email", "domain_aliases": domains})
+            .to_string(),
+        )
+        .execute(provider.db.pool())
+        .await
+        .unwrap();
+}
+
+pub(super) async fn add_connection(
     provider: &TestProvider,
     id: &str,
     name: &str,
@@ -169,7 +184,7 @@ async fn add_connection(
     .unwrap();
 }
 
-async fn enable(
+pub(super) async fn enable(
     provider: &TestProvider,
     org: &str,
     connection_id: &str,
@@ -189,7 +204,7 @@ async fn enable(
     .unwrap();
 }
 
-fn authorize_params(org: &str) -> Vec<(&str, &str)> {
+pub(super) fn authorize_params(org: &str) -> Vec<(&str, &str)> {
     vec![
         ("client_id", APP),
         ("redirect_uri", CALLBACK),
@@ -200,7 +215,7 @@ fn authorize_params(org: &str) -> Vec<(&str, &str)> {
     ]
 }
 
-fn path_and_query(url: &Url) -> String {
+pub(super) fn path_and_query(url: &Url) -> String {
     match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_owned(),
@@ -208,7 +223,7 @@ fn path_and_query(url: &Url) -> String {
 }
 
 /// From `/authorize` to the upstream's authorization request (the button).
-async fn to_upstream(down: &mut Browser<'_>, org: &str) -> Url {
+pub(super) async fn to_upstream(down: &mut Browser<'_>, org: &str) -> Url {
     let start = down.authorize(&authorize_params(org)).await;
     let login = start.location.expect("to the login page");
     let tx = param(&login, "state").unwrap();
@@ -228,7 +243,7 @@ async fn to_upstream(down: &mut Browser<'_>, org: &str) -> Url {
 
 /// The employee signs in at the upstream; returns the callback URL it sends
 /// the browser to.
-async fn upstream_sign_in(upstream: &Upstream, authorize: &Url, email: &str) -> Url {
+pub(super) async fn upstream_sign_in(upstream: &Upstream, authorize: &Url, email: &str) -> Url {
     let mut up = Browser::new(&upstream.provider);
     let page = up.get(&path_and_query(authorize)).await;
     assert!(page.location.is_some(), "{} {}", page.status, page.text);
@@ -243,7 +258,12 @@ async fn upstream_sign_in(upstream: &Upstream, authorize: &Url, email: &str) -> 
 }
 
 /// The whole federation for `email`; returns the downstream's last answer.
-async fn federate(down: &TestProvider, upstream: &Upstream, org: &str, email: &str) -> Page {
+pub(super) async fn federate(
+    down: &TestProvider,
+    upstream: &Upstream,
+    org: &str,
+    email: &str,
+) -> Page {
     let mut browser = Browser::new(down);
     let authorize = to_upstream(&mut browser, org).await;
     let callback = upstream_sign_in(upstream, &authorize, email).await;
@@ -251,7 +271,7 @@ async fn federate(down: &TestProvider, upstream: &Upstream, org: &str, email: &s
 }
 
 /// The ID token the application gets for the code it was sent back with.
-async fn app_claims(provider: &TestProvider, back: &Page) -> Value {
+pub(super) async fn app_claims(provider: &TestProvider, back: &Page) -> Value {
     let location = back
         .location
         .as_ref()
@@ -278,6 +298,7 @@ async fn a_new_employee_becomes_a_member_where_the_connection_assigns_membership
     let upstream = upstream(&["new@corp.example"]).await;
     let down = downstream(vec![upstream.issuer.clone()], Duration::from_secs(5)).await;
     connect(&down, "acme", &upstream.issuer, true).await;
+    vouch_for(&down, &upstream.issuer, &["corp.example"]).await;
 
     let back = federate(&down, &upstream, "acme", "new@corp.example").await;
     // Back to the application through a page, not a redirect: the upstream's
@@ -311,6 +332,8 @@ async fn an_invitation_for_the_enterprise_connection_goes_straight_there_and_is_
     let down = downstream(vec![upstream.issuer.clone()], Duration::from_secs(5)).await;
     // No membership on login: the invitation is what makes them a member.
     connect(&down, "acme", &upstream.issuer, false).await;
+    // The connection vouches for the invited address.
+    vouch_for(&down, &upstream.issuer, &["corp.example"]).await;
     let acme = org_id(&down, "acme").await;
     let token = down.token(&["create:organization_invitations"]).await;
     let created = super::invitations::invite(
@@ -423,6 +446,10 @@ async fn a_taken_email_links_only_when_verified_in_the_connections_domains_and_n
         }
     };
 
+    // (Outside the connection's domains nothing is ever linked: see
+    // a_connection_vouches_only_for_its_own_domains.)
+    vouch_for(&down, &upstream.issuer, &["corp.example"]).await;
+
     // The upstream does not say the address is verified.
     sqlx::query("UPDATE users SET email_verified = 0")
         .execute(upstream.provider.db.pool())
@@ -430,29 +457,12 @@ async fn a_taken_email_links_only_when_verified_in_the_connections_domains_and_n
         .unwrap();
     refused_because("does not confirm that this address is yours").await;
     assert_eq!(linked().await, 0, "never linked by an unverified email");
-
-    // Verified, but the connection does not speak for corp.example.
     sqlx::query("UPDATE users SET email_verified = 1")
         .execute(upstream.provider.db.pool())
         .await
         .unwrap();
-    refused_because("does not sign in corp.example addresses").await;
-    assert_eq!(
-        linked().await,
-        0,
-        "never linked outside the connection's domains"
-    );
 
     // Its domain, but the account holds a tenant-wide role.
-    sqlx::query("UPDATE connections SET options = $1 WHERE id = 'con_CorpSso'")
-        .bind(
-            json!({"issuer": upstream.issuer, "client_id": UPSTREAM_CLIENT,
-                   "scope": "openid profile email", "domain_aliases": ["corp.example"]})
-            .to_string(),
-        )
-        .execute(down.db.pool())
-        .await
-        .unwrap();
     sqlx::query("INSERT INTO roles (id, name, description) VALUES ('rol_Staff', 'Staff', '')")
         .execute(down.db.pool())
         .await

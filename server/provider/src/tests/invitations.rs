@@ -41,6 +41,7 @@ pub async fn setup_with(provider: TestProvider) -> (TestProvider, String, String
         organization_usage: OrganizationUsage::Allow,
         initiate_login_uri: login.map(str::to_owned),
         management_api_scopes: vec![],
+        require_pkce: false,
     };
     let org = |name: &str, display: &str| OrganizationSpec {
         branding: None,

@@ -50,6 +50,7 @@ async fn provider() -> TestProvider {
                 organization_usage: OrganizationUsage::Allow,
                 initiate_login_uri: None,
                 management_api_scopes: vec![],
+                require_pkce: false,
             }],
             users: vec![UserSpec {
                 email: "known@example.com".into(),

@@ -60,6 +60,7 @@ async fn target(
                 organization_usage: OrganizationUsage::Allow,
                 initiate_login_uri: Some("https://app.matrix.example/login".into()),
                 management_api_scopes: vec![],
+                require_pkce: false,
             }],
             roles: vec![RoleSpec {
                 name: "Org Admin".into(),

@@ -5,18 +5,23 @@ mod browser;
 mod connections;
 mod discovery;
 mod federation;
+mod federation_trust;
 mod invitation_signin;
 mod invitations;
 mod keys;
 mod login_pages;
+mod logout;
 mod mail;
 mod matrix;
 mod members;
 mod organization_signin;
 mod organizations;
+mod pkce;
 mod provisioning;
+mod revocation;
 mod roles;
 mod signin;
+mod throttle;
 mod token;
 mod users;
 
@@ -34,6 +39,9 @@ use url::Url;
 use crate::{
     ClientSpec, Issuer, ProviderOptions, ProviderState, clients::AppType, migrations, router,
 };
+
+/// Where test requests come from unless a test says otherwise.
+pub const LOOPBACK: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
 pub const ISSUER: &str = "http://127.0.0.1:4444/";
 pub const AUDIENCE: &str = "http://127.0.0.1:4444/api/v2/";
@@ -100,6 +108,7 @@ impl TestProvider {
                 organization_usage: Default::default(),
                 initiate_login_uri: None,
                 management_api_scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                require_pkce: false,
             }])
             .await
             .expect("provision");
@@ -126,7 +135,20 @@ impl TestProvider {
         answer.body["access_token"].as_str().unwrap().to_owned()
     }
 
-    pub async fn call(&self, request: Request<Body>) -> Answer {
+    /// Calls the router as the server does: with the connection's peer
+    /// (`ConnectInfo`), loopback unless the request carries one.
+    pub async fn call(&self, mut request: Request<Body>) -> Answer {
+        if request
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .is_none()
+        {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+                    LOOPBACK, 40_000,
+                )));
+        }
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();

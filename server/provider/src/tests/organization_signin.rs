@@ -37,6 +37,7 @@ async fn provider() -> TestProvider {
         organization_usage: usage,
         initiate_login_uri: None,
         management_api_scopes: vec![],
+        require_pkce: false,
     };
     let user = |email: &str| UserSpec {
         email: email.into(),

@@ -35,6 +35,7 @@ async fn provider() -> TestProvider {
         organization_usage: OrganizationUsage::Allow,
         initiate_login_uri: None,
         management_api_scopes: vec![],
+        require_pkce: false,
     };
     let user = |email: &str| UserSpec {
         email: email.into(),

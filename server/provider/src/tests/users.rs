@@ -468,7 +468,7 @@ async fn patch_changes_email_name_and_password_and_a_new_email_is_unverified() {
         (json!({"email": "nope"}), 400),
         (json!({"password": "short"}), 400),
         (json!({"connection": "github"}), 400),
-        (json!({"blocked": true}), 400),
+        (json!({"blocked": "yes"}), 400),
     ] {
         assert_eq!(patch(body.clone()).await.status, status, "{body}");
     }
