@@ -158,6 +158,8 @@ pub async fn wire(
                             .to_string(),
                     ),
                     management_api_scopes: vec![],
+                    // The console always signs in with PKCE: a code without it is refused.
+                    require_pkce: true,
                 },
                 ClientSpec {
                     client_id: m2m_id.clone(),
@@ -172,6 +174,7 @@ pub async fn wire(
                         .iter()
                         .map(|s| s.to_string())
                         .collect(),
+                    require_pkce: false,
                 },
             ],
             roles: console_roles(&roles),

@@ -36,6 +36,7 @@ async fn a_pass_adds_renames_and_removes() {
             organization_usage: Default::default(),
             initiate_login_uri: None,
             management_api_scopes: MANAGEMENT_SCOPES.iter().map(|s| s.to_string()).collect(),
+            require_pkce: false,
         }])
         .await
         .unwrap();

@@ -91,6 +91,7 @@ impl Provider {
                 organization_usage: Default::default(),
                 initiate_login_uri: None,
                 management_api_scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                require_pkce: false,
             }])
             .await?;
         Ok(Credentials {

@@ -25,7 +25,12 @@ const OFFSET_RECORDS_MAX: u32 = 1_000;
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct User {
     pub user_id: String,
+    /// Empty when the user has no address (Auth0 omits it then; so does the
+    /// built-in provider for an enterprise identity outside its connection's
+    /// domains).
+    #[serde(default)]
     pub email: String,
+    #[serde(default)]
     pub email_verified: bool,
     pub name: String,
     #[serde(default)]
@@ -59,6 +64,8 @@ pub struct Identity {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Member {
     pub user_id: String,
+    /// Empty when the member has no address.
+    #[serde(default)]
     pub email: String,
     pub name: String,
     #[serde(default)]

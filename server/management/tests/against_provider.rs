@@ -82,6 +82,7 @@ async fn provider(options: ProviderOptions) -> Provider {
                     organization_usage: Default::default(),
                     initiate_login_uri: None,
                     management_api_scopes: SCOPES.iter().map(|s| s.to_string()).collect(),
+                    require_pkce: false,
                 },
                 ClientSpec {
                     client_id: APP.into(),
@@ -93,6 +94,7 @@ async fn provider(options: ProviderOptions) -> Provider {
                     organization_usage: OrganizationUsage::Allow,
                     initiate_login_uri: Some(LOGIN_URI.into()),
                     management_api_scopes: vec![],
+                    require_pkce: false,
                 },
             ],
             roles: vec![RoleSpec {
