@@ -355,7 +355,7 @@ async fn begin(
     checked: Checked,
     prompt: Option<&str>,
 ) -> Response {
-    let session = match session::current(&state.db, headers).await {
+    let session = match session::current(&state.db, &state.issuer, headers).await {
         Ok(session) => session.filter(|_| prompt != Some("login")),
         Err(e) => return server_error(e),
     };

@@ -532,7 +532,7 @@ async fn finish(state: &ProviderState, headers: &HeaderMap, raw: &str) -> Respon
     }
     // As a password sign-in ends: a new session, the code for the client.
     let started = async {
-        session::end(&state.db, headers).await?;
+        session::end(&state.db, &state.issuer, headers).await?;
         let mut tx = state.db.pool().begin().await?;
         sqlx::query("DELETE FROM login_transactions WHERE id = $1")
             .bind(&pending.transaction_sha256)

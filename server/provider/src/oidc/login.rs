@@ -319,7 +319,7 @@ pub(crate) async fn submit(
     }
     let started = async {
         throttle::succeeded(&state, &attempt).await?;
-        session::end(&state.db, &headers).await?;
+        session::end(&state.db, &state.issuer, &headers).await?;
         let mut tx = state.db.pool().begin().await?;
         session::drop_transaction(&mut tx, &form.state).await?;
         let started = session::start(&mut tx, &user.user_id, &methods.database_id).await?;

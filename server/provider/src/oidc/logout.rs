@@ -61,7 +61,7 @@ pub(crate) async fn logout(
     headers: HeaderMap,
     Query(request): Query<LogoutRequest>,
 ) -> Response {
-    let session = match session::current(&state.db, &headers).await {
+    let session = match session::current(&state.db, &state.issuer, &headers).await {
         Ok(session) => session,
         Err(error) => return failed(error),
     };
@@ -106,7 +106,7 @@ pub(crate) async fn confirm(
     headers: HeaderMap,
     Form(form): Form<Confirmed>,
 ) -> Response {
-    let session = match session::current(&state.db, &headers).await {
+    let session = match session::current(&state.db, &state.issuer, &headers).await {
         Ok(session) => session,
         Err(error) => return failed(error),
     };
@@ -138,7 +138,7 @@ async fn end_and_leave(
     wanted: Option<String>,
     logout_state: Option<String>,
 ) -> Response {
-    if let Err(error) = session::end(&state.db, headers).await {
+    if let Err(error) = session::end(&state.db, &state.issuer, headers).await {
         return failed(error);
     }
     let target = match &client_id {
@@ -162,7 +162,13 @@ async fn end_and_leave(
     };
     response.headers_mut().append(
         header::SET_COOKIE,
-        session::set_cookie(&state.issuer, session::SESSION_COOKIE, "", "/", 0),
+        session::set_cookie(
+            &state.issuer,
+            session::session_cookie_name(&state.issuer),
+            "",
+            "/",
+            0,
+        ),
     );
     response
 }

@@ -72,7 +72,7 @@ async fn load(
     let Ok(pick) = serde_json::from_str::<Pick>(&saved) else {
         return Ok(None);
     };
-    let session = session::current(&state.db, headers).await?;
+    let session = session::current(&state.db, &state.issuer, headers).await?;
     Ok(session
         .filter(|s| s.user_id == pick.user_id)
         .map(|s| (pick, s)))

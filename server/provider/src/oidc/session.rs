@@ -7,8 +7,20 @@ use sqlx::{AnyConnection, Row};
 
 use crate::{Issuer, ids, now};
 
-/// The SSO session cookie.
+/// The SSO session cookie (see [`session_cookie_name`]).
 pub const SESSION_COOKIE: &str = "od_session";
+/// Its name on https: Secure, `Path=/` and no `Domain`, so no sibling host
+/// can set or shadow it.
+pub const HOST_SESSION_COOKIE: &str = "__Host-od_session";
+
+/// The SSO session cookie's name at this issuer.
+pub fn session_cookie_name(issuer: &Issuer) -> &'static str {
+    if issuer.as_str().starts_with("https:") {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 /// Binds a login page to the browser that started the sign-in.
 pub const TRANSACTION_COOKIE: &str = "od_tx";
 /// How long an SSO session lasts (Auth0's default absolute lifetime: 7 days).
@@ -89,13 +101,23 @@ pub async fn start(
 }
 
 pub fn session_cookie(issuer: &Issuer, token: &str) -> HeaderValue {
-    set_cookie(issuer, SESSION_COOKIE, token, "/", SESSION_SECONDS)
+    set_cookie(
+        issuer,
+        session_cookie_name(issuer),
+        token,
+        "/",
+        SESSION_SECONDS,
+    )
 }
 
 /// The live session named by the request's cookie, if any (never a blocked
 /// user's).
-pub async fn current(db: &Database, headers: &HeaderMap) -> Result<Option<Session>, sqlx::Error> {
-    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+pub async fn current(
+    db: &Database,
+    issuer: &Issuer,
+    headers: &HeaderMap,
+) -> Result<Option<Session>, sqlx::Error> {
+    let Some(token) = cookie(headers, session_cookie_name(issuer)) else {
         return Ok(None);
     };
     let row = sqlx::query(
@@ -122,8 +144,8 @@ pub async fn current(db: &Database, headers: &HeaderMap) -> Result<Option<Sessio
 pub const BLOCKED: &str = "user is blocked";
 
 /// Ends the session named by the request's cookie.
-pub async fn end(db: &Database, headers: &HeaderMap) -> Result<(), sqlx::Error> {
-    if let Some(token) = cookie(headers, SESSION_COOKIE) {
+pub async fn end(db: &Database, issuer: &Issuer, headers: &HeaderMap) -> Result<(), sqlx::Error> {
+    if let Some(token) = cookie(headers, session_cookie_name(issuer)) {
         sqlx::query("DELETE FROM provider_sessions WHERE id_sha256 = $1")
             .bind(ids::sha256_hex(&token))
             .execute(db.pool())
@@ -170,4 +192,43 @@ pub async fn drop_transaction(conn: &mut AnyConnection, tx: &str) -> Result<(), 
         .execute(conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issuer(url: &str) -> Issuer {
+        Issuer::from_public_url(&url::Url::parse(url).unwrap())
+    }
+
+    #[test]
+    fn on_https_the_session_cookie_carries_the_host_prefix() {
+        let https = issuer("https://id.travel0.example");
+        assert_eq!(session_cookie_name(&https), "__Host-od_session");
+        let set = session_cookie(&https, "t");
+        let set = set.to_str().unwrap();
+        assert!(set.starts_with("__Host-od_session=t; Path=/;"), "{set}");
+        assert!(set.ends_with("; Secure"), "{set}");
+
+        let http = issuer("http://127.0.0.1:3100");
+        assert_eq!(session_cookie_name(&http), "od_session");
+        assert!(
+            !session_cookie(&http, "t")
+                .to_str()
+                .unwrap()
+                .contains("Secure")
+        );
+    }
+
+    #[test]
+    fn on_https_an_unprefixed_cookie_names_no_session() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("od_session=planted"),
+        );
+        let https = issuer("https://id.travel0.example");
+        assert_eq!(cookie(&headers, session_cookie_name(&https)), None);
+    }
 }

@@ -206,7 +206,7 @@ pub(crate) async fn submit(
         session::drop_transaction(&mut tx, &submitted.state).await?;
         tx.commit().await?;
         // Whoever was signed in in this browser before is not any more.
-        session::end(&state.db, &headers).await?;
+        session::end(&state.db, &state.issuer, &headers).await?;
         Ok::<_, sqlx::Error>(Ok((code, token)))
     }
     .await;
@@ -277,7 +277,7 @@ async fn open_signup(
             .ok_or(sqlx::Error::RowNotFound)?;
         session::drop_transaction(&mut tx, &submitted.state).await?;
         tx.commit().await?;
-        session::end(&state.db, headers).await?;
+        session::end(&state.db, &state.issuer, headers).await?;
         let _ = members::add(&state.db, &org_id, std::slice::from_ref(&user_id)).await?;
         Ok::<_, sqlx::Error>(Some((token, session)))
     }
