@@ -122,7 +122,20 @@ pub async fn start_with(config: &Config, options: StartOptions) -> Result<Runnin
             ),
             None => None,
         };
+        let trusted_proxies = config
+            .provider
+            .trusted_proxies
+            .iter()
+            .map(|p| {
+                p.parse::<orgdesk_provider::Cidr>().map_err(|e| {
+                    StartupError::Identity(format!(
+                        "provider.trusted_proxies: {p:?}: {e} (set ORGDESK_PROVIDER__TRUSTED_PROXIES)"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let provider_options = ProviderOptions {
+            trusted_proxies,
             rate_limit: config.provider.rate_limit.map(|l| RateLimit {
                 burst: l.burst,
                 per_second: l.per_second,

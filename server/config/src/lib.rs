@@ -141,6 +141,13 @@ pub struct ProviderConfig {
     /// Serve `/dev/outbox`, a page listing the kept emails (for development
     /// and demos; it shows invitation links). Off by default.
     pub outbox_page: bool,
+    /// Reverse proxies (addresses or CIDR ranges) in front of the provider:
+    /// only from these is `X-Forwarded-For` believed when sign-in limits
+    /// name the client's address. None by default: the peer address counts.
+    /// In the environment, `ORGDESK_PROVIDER__TRUSTED_PROXIES` takes a list
+    /// or a comma-separated string.
+    #[serde(deserialize_with = "string_or_list")]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// An SMTP server for the provider's emails.
@@ -203,6 +210,7 @@ impl Default for ProviderConfig {
             provisioning: None,
             smtp: None,
             outbox_page: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }

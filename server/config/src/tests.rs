@@ -300,3 +300,23 @@ fn an_outbound_test_origin_that_is_not_an_origin_stops_start_up() {
         });
     }
 }
+
+#[test]
+fn trusted_proxies_are_read_as_a_list_or_a_comma_separated_string() {
+    Jail::expect_with(|jail| {
+        assert!(
+            load_in(jail)
+                .unwrap()
+                .config
+                .provider
+                .trusted_proxies
+                .is_empty()
+        );
+        jail.set_env("ORGDESK_PROVIDER__TRUSTED_PROXIES", "10.0.0.7,10.1.0.0/16");
+        assert_eq!(
+            load_in(jail).unwrap().config.provider.trusted_proxies,
+            ["10.0.0.7", "10.1.0.0/16"]
+        );
+        Ok(())
+    });
+}
