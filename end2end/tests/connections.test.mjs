@@ -131,6 +131,8 @@ describe("an enterprise connection to MetaHexa Bank's IdP", () => {
     assert.match(await found.innerText(), /RS256/);
     await staff.page.locator("#connection-client-id").fill("orgdesk-federation");
     await staff.page.locator("#connection-client-secret").fill(CLIENT_SECRET);
+    // The bank's IdP speaks for the bank's own addresses only.
+    await staff.page.locator("#connection-domains").fill("metahexa.example");
     await staff.page.locator("#connection-submit").click();
     await staff.page.waitForURL((url) => /^\/connections\/con_/.test(url.pathname));
     await hydrated(staff.page);

@@ -8,13 +8,6 @@ mod support;
 use serde_json::Value;
 use support::TestOrgdesk;
 
-async fn org_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, name: &str) -> String {
-    let (_, page) = orgdesk
-        .call(staff, "organizations/list", &[("query", name)])
-        .await;
-    page["items"][0]["id"].as_str().unwrap().to_owned()
-}
-
 async fn branding(orgdesk: &TestOrgdesk, client: &reqwest::Client, org: &str) -> Value {
     let (status, page) = orgdesk
         .call(client, "branding/get", &[("org_id", org)])
@@ -27,7 +20,7 @@ async fn branding(orgdesk: &TestOrgdesk, client: &reqwest::Client, org: &str) ->
 async fn a_customer_admin_brands_their_login_page() {
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
     let sally = orgdesk.signed_in("sally@metahexa.example").await;
     let (status, page) = orgdesk
         .call(
@@ -102,7 +95,7 @@ async fn a_customer_admin_brands_their_login_page() {
 async fn hostile_logos_and_colors_are_refused_and_change_nothing() {
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
     let before = branding(&orgdesk, &staff, &bank).await;
     let cases: &[(&str, &str, &str, &str)] = &[
         ("javascript:alert(1)", "", "", "logo_url"),

@@ -10,13 +10,6 @@ mod support;
 use serde_json::Value;
 use support::TestOrgdesk;
 
-async fn org_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, name: &str) -> String {
-    let (_, page) = orgdesk
-        .call(staff, "organizations/list", &[("query", name)])
-        .await;
-    page["items"][0]["id"].as_str().unwrap().to_owned()
-}
-
 async fn catalog(orgdesk: &TestOrgdesk, staff: &reqwest::Client) -> Vec<Value> {
     let (status, list) = orgdesk.call(staff, "connections/list", &[]).await;
     assert_eq!(status, 200, "{list}");
@@ -222,7 +215,7 @@ async fn test_connection_refuses_loopback_private_and_metadata_issuers() {
 async fn an_organizations_connections_follow_auth0s_rules_and_disabling_counts_members() {
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
     let (_, idp) = orgdesk
         .call(
             &staff,
@@ -474,7 +467,7 @@ async fn the_new_pages_answer_each_persona_as_the_policy_says() {
     let sumana = orgdesk
         .signed_in_to("sumana@adventurez.example", "adventurez")
         .await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
     let database = catalog(&orgdesk, &staff)
         .await
         .into_iter()

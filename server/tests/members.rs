@@ -12,20 +12,6 @@ mod support;
 use serde_json::Value;
 use support::TestOrgdesk;
 
-async fn org_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, name: &str) -> String {
-    let (_, page) = orgdesk
-        .call(staff, "organizations/list", &[("query", name)])
-        .await;
-    page["items"][0]["id"].as_str().unwrap().to_owned()
-}
-
-async fn user_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, email: &str) -> String {
-    let (_, found) = orgdesk
-        .call(staff, "people/lookup", &[("email", email)])
-        .await;
-    found[0]["user_id"].as_str().unwrap().to_owned()
-}
-
 /// (email, roles) of every member on the first page.
 async fn members(
     orgdesk: &TestOrgdesk,
@@ -131,12 +117,12 @@ async fn a_customer_admin_manages_members_within_their_ceiling_and_keeps_an_admi
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
     let sally = orgdesk.signed_in("sally@metahexa.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
     let (sally_id, pat, olu, jonno) = (
-        user_id(&orgdesk, &staff, "sally@metahexa.example").await,
-        user_id(&orgdesk, &staff, "pat@metahexa.example").await,
-        user_id(&orgdesk, &staff, "olu@metahexa.example").await,
-        user_id(&orgdesk, &staff, "jonno@suzies.example").await,
+        orgdesk.user_id(&staff, "sally@metahexa.example").await,
+        orgdesk.user_id(&staff, "pat@metahexa.example").await,
+        orgdesk.user_id(&staff, "olu@metahexa.example").await,
+        orgdesk.user_id(&staff, "jonno@suzies.example").await,
     );
 
     assert_eq!(
@@ -405,10 +391,10 @@ async fn another_organizations_people_are_not_found_and_the_help_desk_gives_reas
     let staff = orgdesk.signed_in("staff@travel0.example").await;
     let sally = orgdesk.signed_in("sally@metahexa.example").await;
     let help = orgdesk.signed_in("helpdesk@travel0.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
-    let adventurez = org_id(&orgdesk, &staff, "adventurez").await;
-    let sumana = user_id(&orgdesk, &staff, "sumana@adventurez.example").await;
-    let pat = user_id(&orgdesk, &staff, "pat@metahexa.example").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
+    let adventurez = orgdesk.org_id(&staff, "adventurez").await;
+    let sumana = orgdesk.user_id(&staff, "sumana@adventurez.example").await;
+    let pat = orgdesk.user_id(&staff, "pat@metahexa.example").await;
     let admin = role_id(&orgdesk, &staff, &bank, "Org Admin").await;
 
     // Sally names AdventureZ's admin, in her own organization and in theirs:
@@ -563,8 +549,8 @@ async fn people_are_found_by_email_with_every_organization_and_their_roles_in_ea
 async fn an_admin_of_two_organizations_acts_in_the_one_signed_in_to_and_switches() {
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
-    let adventurez = org_id(&orgdesk, &staff, "adventurez").await;
-    let rocky = org_id(&orgdesk, &staff, "rocky-mountain-high").await;
+    let adventurez = orgdesk.org_id(&staff, "adventurez").await;
+    let rocky = orgdesk.org_id(&staff, "rocky-mountain-high").await;
 
     // Signed in without an organization, Sumana picks one: she acts in none yet.
     let sumana = orgdesk.signed_in("sumana@adventurez.example").await;
@@ -654,7 +640,7 @@ async fn a_customer_admin_adds_only_people_provably_theirs_and_learns_nothing_of
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
     let sally = orgdesk.signed_in("sally@metahexa.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
     let before = members(&orgdesk, &staff, &bank, "", "").await;
     // The bank's IdP speaks for metahexa.example only.
     enable_enterprise_connection(&orgdesk, &staff, &bank, "metahexa.example").await;
@@ -741,8 +727,8 @@ async fn a_customer_admin_changes_no_member_holding_a_role_above_their_ceiling_o
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
     let sally = orgdesk.signed_in("sally@metahexa.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
-    let olu = user_id(&orgdesk, &staff, "olu@metahexa.example").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
+    let olu = orgdesk.user_id(&staff, "olu@metahexa.example").await;
     let admin = role_id(&orgdesk, &staff, &bank, "Org Admin").await;
     let member = role_id(&orgdesk, &staff, &bank, "Org Member").await;
     // Olu, Account Owner (only staff grant it), is made an Org Admin by staff.
@@ -818,9 +804,9 @@ async fn a_refused_call_on_another_organization_is_in_staffs_log_only() {
     let staff = orgdesk.signed_in("staff@travel0.example").await;
     let sally = orgdesk.signed_in("sally@metahexa.example").await;
     let jonno = orgdesk.signed_in("jonno@suzies.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
-    let adventurez = org_id(&orgdesk, &staff, "adventurez").await;
-    let suzies = org_id(&orgdesk, &staff, "suzies-rafting").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
+    let adventurez = orgdesk.org_id(&staff, "adventurez").await;
+    let suzies = orgdesk.org_id(&staff, "suzies-rafting").await;
 
     let (status, _) = orgdesk
         .call(

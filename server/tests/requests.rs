@@ -10,13 +10,6 @@ use reqwest::{StatusCode, header};
 use serde_json::Value;
 use support::TestOrgdesk;
 
-async fn org_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, name: &str) -> String {
-    let (_, page) = orgdesk
-        .call(staff, "organizations/list", &[("query", name)])
-        .await;
-    page["items"][0]["id"].as_str().unwrap().to_owned()
-}
-
 async fn primary_color(orgdesk: &TestOrgdesk, client: &reqwest::Client, org: &str) -> Value {
     let (status, page) = orgdesk
         .call(client, "branding/get", &[("org_id", org)])
@@ -40,7 +33,7 @@ type InputCase<'a> = (
 async fn forged_state_changes_are_refused_and_change_nothing() {
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     let (sally, _) = orgdesk
         .sign_in_into(
@@ -160,7 +153,7 @@ async fn forged_state_changes_are_refused_and_change_nothing() {
 async fn malformed_input_gets_a_short_4xx_and_changes_nothing() {
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
     let sally = orgdesk
         .signed_in_to("sally@metahexa.example", "metahexa-bank")
         .await;

@@ -10,20 +10,6 @@ mod support;
 use serde_json::Value;
 use support::TestOrgdesk;
 
-async fn org_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, name: &str) -> String {
-    let (_, page) = orgdesk
-        .call(staff, "organizations/list", &[("query", name)])
-        .await;
-    page["items"][0]["id"].as_str().unwrap().to_owned()
-}
-
-async fn user_id(orgdesk: &TestOrgdesk, staff: &reqwest::Client, email: &str) -> String {
-    let (_, found) = orgdesk
-        .call(staff, "people/lookup", &[("email", email)])
-        .await;
-    found[0]["user_id"].as_str().unwrap().to_owned()
-}
-
 async fn me(orgdesk: &TestOrgdesk, client: &reqwest::Client) -> Value {
     orgdesk.call(client, "current-user", &[]).await.1
 }
@@ -40,7 +26,7 @@ async fn invitations(orgdesk: &TestOrgdesk, client: &reqwest::Client, org: &str)
 async fn a_role_taken_away_outside_the_console_ends_its_rights_once_the_persona_is_read_again() {
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
     let sally = orgdesk
         .signed_in_to("sally@metahexa.example", "metahexa-bank")
         .await;
@@ -76,8 +62,8 @@ async fn a_role_taken_away_outside_the_console_ends_its_rights_once_the_persona_
 async fn a_change_made_through_the_console_takes_effect_on_the_next_request() {
     let orgdesk = support::start_demo().await;
     let staff = orgdesk.signed_in("staff@travel0.example").await;
-    let bank = org_id(&orgdesk, &staff, "metahexa-bank").await;
-    let pat_id = user_id(&orgdesk, &staff, "pat@metahexa.example").await;
+    let bank = orgdesk.org_id(&staff, "metahexa-bank").await;
+    let pat_id = orgdesk.user_id(&staff, "pat@metahexa.example").await;
     let pat = orgdesk
         .signed_in_to("pat@metahexa.example", "metahexa-bank")
         .await;

@@ -94,7 +94,7 @@ pub fn OidcFields(
                 placeholder="metahexa.example" value=values.domains
                 aria-describedby="connection-domains-help connection-domains-error" />
             <p id="connection-domains-help" class="mt-1 text-xs text-slate-500">
-                "The customer's own email domains, separated by commas. Someone who already has an account signs in through this connection only if the IdP verified their address and it is in one of these domains; staff and help-desk accounts never do."
+                "The customer's own email domains, separated by commas: the IdP speaks only for addresses in them. A verified address there is the person's (an existing account signs in through this connection; staff and help-desk accounts never do); anyone else, and everyone when this is empty, gets an account with no email address."
             </p>
             {move || view! { <FieldError id="connection-domains-error" message=field("domains")() /> }}
         </div>

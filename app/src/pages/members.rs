@@ -206,6 +206,13 @@ fn Member(member: MemberRow, rows: RowContext) -> impl IntoView {
         name,
         roles,
     } = member;
+    // Someone an enterprise connection does not vouch for has no address:
+    // the row, its labels and its messages name them so.
+    let email = if email.is_empty() {
+        "(no email address)".to_owned()
+    } else {
+        email
+    };
 
     {
         let email = email.clone();

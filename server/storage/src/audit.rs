@@ -18,9 +18,9 @@ fn parse_json(text: Option<String>) -> Option<Value> {
     text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
-#[async_trait]
-impl AuditLog for Storage {
-    async fn begin(&self, entry: &NewEntry) -> Result<i64, PortError> {
+impl Storage {
+    /// Writes an entry with its outcome so far; its id.
+    async fn insert_entry(&self, entry: &NewEntry, outcome: Outcome) -> Result<i64, PortError> {
         sqlx::query_scalar(
             "INSERT INTO audit_log (at_ms, actor_user_id, actor_email, persona, org_id, org_name, action, \
              before_json, reason, request_id, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
@@ -36,32 +36,21 @@ impl AuditLog for Storage {
         .bind(json_text(&entry.before))
         .bind(&entry.reason)
         .bind(&entry.request_id)
-        .bind(Outcome::Pending.as_str())
+        .bind(outcome.as_str())
         .fetch_one(self.db.pool())
         .await
         .map_err(port_error)
     }
+}
+
+#[async_trait]
+impl AuditLog for Storage {
+    async fn begin(&self, entry: &NewEntry) -> Result<i64, PortError> {
+        self.insert_entry(entry, Outcome::Pending).await
+    }
 
     async fn refused(&self, entry: &NewEntry) -> Result<(), PortError> {
-        sqlx::query(
-            "INSERT INTO audit_log (at_ms, actor_user_id, actor_email, persona, org_id, org_name, action, \
-             before_json, reason, request_id, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(now_ms())
-        .bind(&entry.actor_user_id)
-        .bind(&entry.actor_email)
-        .bind(entry.persona.label())
-        .bind(&entry.org_id)
-        .bind(&entry.org_name)
-        .bind(&entry.action)
-        .bind(json_text(&entry.before))
-        .bind(&entry.reason)
-        .bind(&entry.request_id)
-        .bind(Outcome::Refused.as_str())
-        .execute(self.db.pool())
-        .await
-        .map_err(port_error)?;
-        Ok(())
+        self.insert_entry(entry, Outcome::Refused).await.map(|_| ())
     }
 
     async fn finish(

@@ -196,6 +196,20 @@ impl TestOrgdesk {
         id
     }
 
+    /// The id of an organization, by name, as `staff` find it on the list.
+    pub async fn org_id(&self, staff: &reqwest::Client, name: &str) -> String {
+        let (_, page) = self
+            .call(staff, "organizations/list", &[("query", name)])
+            .await;
+        page["items"][0]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A person's user id, as `staff` look them up by email.
+    pub async fn user_id(&self, staff: &reqwest::Client, email: &str) -> String {
+        let (_, found) = self.call(staff, "people/lookup", &[("email", email)]).await;
+        found[0]["user_id"].as_str().unwrap().to_owned()
+    }
+
     /// Runs a statement on the built-in provider's database: a change made
     /// outside the console, as Auth0's dashboard or another tool would.
     pub async fn provider_sql(&self, sql: &str, binds: &[&str]) -> u64 {
